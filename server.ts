@@ -1,0 +1,117 @@
+/**
+ * Fleet Kanban custom server: one HTTP port for the Next.js board + REST API and the `/ws`
+ * WebSocket (SPEC §1, §9). Run with `tsx server.ts` (dev) or
+ * `NODE_ENV=production node --import tsx server.ts` (npm start).
+ *
+ * Order matters: the database opens first, so a refused or corrupt file is a one-line error and
+ * exit 1 before Next spends a second booting.
+ */
+import { createServer } from "node:http";
+import next from "next";
+import { WebSocketServer, WebSocket } from "ws";
+import { closeDb, getDb, getDbHandle } from "./server/db-handle";
+import { allowedHosts, hostAllowed, rejectUpgrade, sendForbidden } from "./server/http/guards";
+
+/** Start-up failures are user errors (bad env, bad DB file, port taken): no stack trace. */
+function fatal(message: string): never {
+  console.error(`Fleet Kanban: ${message}`);
+  process.exit(1);
+}
+
+const dev = process.env.NODE_ENV !== "production";
+const host = process.env.HOST || "127.0.0.1";
+const portRaw = process.env.PORT || "4777";
+const port = Number(portRaw);
+if (!/^\d+$/.test(portRaw) || port > 65535) fatal(`PORT must be a port number (0-65535), got "${portRaw}"`);
+
+// 1. Database first.
+let dbPath: string;
+try {
+  dbPath = getDbHandle().path;
+} catch (e) {
+  fatal(e instanceof Error ? e.message : String(e));
+}
+
+/** The newest event id: the cursor a fresh WebSocket client starts from. */
+function latestEventId(): number {
+  const row = getDb().prepare("SELECT COALESCE(MAX(id), 0) AS id FROM task_events").get() as { id: number };
+  return row.id;
+}
+
+// 2. Next, on our own HTTP server (STACK §3 pattern).
+const server = createServer();
+const app = next({ dev, hostname: host, port, httpServer: server });
+const handle = app.getRequestHandler();
+try {
+  await app.prepare();
+} catch (e) {
+  fatal(`Next.js failed to start: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+// Host check needs the real port (PORT=0 picks one), so it is filled in once listening.
+let hosts = allowedHosts(host, port);
+
+server.on("request", (req, res) => {
+  if (!hostAllowed(req, hosts)) return sendForbidden(res);
+  void handle(req, res);
+});
+
+// 3. WebSocket on /ws. noServer + our own upgrade listener, never `{server, path}` (STACK P6).
+const wss = new WebSocketServer({ noServer: true });
+wss.on("connection", (ws) => {
+  // The event hub (tail task_events, batch frames, resume with ?since=) replaces this later.
+  ws.send(JSON.stringify({ type: "hello", cursor: latestEventId() }));
+});
+
+server.on("upgrade", (req, socket, head) => {
+  if (!hostAllowed(req, hosts)) return rejectUpgrade(socket, 403);
+  const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  // Dev HMR (/_next/hmr) is handled by the upgrade listener Next attaches itself (STACK P6).
+  if (dev && pathname.startsWith("/_next/")) return;
+  // Anything else must be answered, or the client hangs forever.
+  if (pathname !== "/ws") return rejectUpgrade(socket, 404, `no WebSocket endpoint at ${pathname}`);
+  wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+});
+
+server.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EADDRINUSE") fatal(`${host}:${port} is already in use (set PORT to another port)`);
+  if (e.code === "EADDRNOTAVAIL") fatal(`cannot bind HOST ${host}: no such local address`);
+  if (e.code === "EACCES") fatal(`not allowed to bind ${host}:${port}`);
+  fatal(e.message);
+});
+
+server.listen(port, host, () => {
+  const addr = server.address();
+  const boundPort = typeof addr === "object" && addr ? addr.port : port;
+  hosts = allowedHosts(host, boundPort);
+  const shown = host.includes(":") ? `[${host}]` : host;
+  console.log(`Fleet Kanban listening on http://${shown}:${boundPort} (db: ${dbPath})`);
+
+  // ── Seam: the in-server dispatcher and notifier (SPEC §6) start here, unless
+  //    KANBAN_DISPATCH is 0/false/off, and are stopped first in shutdown() below.
+});
+
+// 4. Graceful shutdown: must finish well inside 2 s (CI and process managers send SIGTERM).
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`Fleet Kanban: ${signal}, shutting down`);
+  const exit = () => {
+    try {
+      closeDb(); // checkpoints WAL; safe even if a request was mid-flight (writes are sync)
+    } catch {
+      /* exiting anyway */
+    }
+    process.exit(0);
+  };
+  setTimeout(exit, 1500).unref(); // hard stop if something keeps the server open
+  for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.close(1001, "server shutting down");
+  for (const ws of wss.clients) ws.terminate();
+  wss.close();
+  server.close(exit);
+  // Keep-alive and upgraded sockets would otherwise hold close() for seconds (STACK P15).
+  server.closeAllConnections();
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));
