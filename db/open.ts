@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { KanbanError } from "../server/kernel/errors";
+import { KanbanError, isBusyError } from "../server/kernel/errors";
 import { planAdoption } from "./adopt";
 
 const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
@@ -109,16 +109,22 @@ export function openKanbanDb(file: string, opts: OpenOptions = {}): OpenResult {
     if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     let adopted: string[] = [];
-    // Adoption runs in one IMMEDIATE transaction: either the whole plan lands or nothing does,
-    // and two processes opening the same fresh file do not both try to create it.
-    db.transaction(() => {
-      const plan = planAdoption(db);
-      for (const sql of plan.statements) db.exec(sql);
-      adopted = plan.changes;
-    }).immediate();
+    // Only a file that lacks something takes the write lock: a plain open never waits on (or
+    // fails because of) another process's write. Adoption itself runs in one IMMEDIATE
+    // transaction, re-planned inside it, so two processes adopting a file at once do it once.
+    if (planAdoption(db).statements.length > 0) {
+      db.transaction(() => {
+        const plan = planAdoption(db);
+        for (const sql of plan.statements) db.exec(sql);
+        adopted = plan.changes;
+      }).immediate();
+    }
     return { db, adopted, created: !exists };
   } catch (e) {
     db.close();
+    if (isBusyError(e)) {
+      throw new KanbanError("busy", `the database ${file} is busy (another process holds its lock); retry shortly`);
+    }
     throw e;
   }
 }

@@ -49,9 +49,14 @@ export class LinuxProcessControl implements ProcessControl {
     if (this.reaped.size > 10_000) this.reaped.delete(this.reaped.keys().next().value as number);
   }
 
+  /** A new child got this pid: an exit recorded for an earlier process with it no longer applies. */
+  forget(pid: number) {
+    this.reaped.delete(pid);
+  }
+
+  /** /proc is the truth: a recorded exit never hides a live process that reuses the pid. */
   state(pid: number): ProcState {
     if (!Number.isInteger(pid) || pid <= 0) return "gone";
-    if (this.reaped.has(pid)) return "gone";
     let status: string;
     try {
       status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
@@ -65,7 +70,7 @@ export class LinuxProcessControl implements ProcessControl {
 
   exitInfo(pid: number): ExitInfo | null {
     const known = this.reaped.get(pid);
-    if (known) return known;
+    if (known) return this.state(pid) === "alive" ? null : known;
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
       // Fields after the parenthesised command name; field 3 is the state, 52 the exit code.
