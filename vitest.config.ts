@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     // Only the unit/integration suite; Playwright specs in e2e/ would fail under vitest (STACK P11).
     include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests spawn real processes (CLI, servers, workers) and hold native SQLite handles;
