@@ -59,7 +59,12 @@ function claimInTx(k: KernelContext, t: TaskRow, opts: ClaimOptions): ClaimResul
   const runId = Number(run.lastInsertRowid);
   k.stmt("UPDATE tasks SET current_run_id = ? WHERE id = ?").run(runId, t.id);
   emit(k, t.id, "claimed", { lock, expires, run_id: runId }, runId);
-  return { task: toTask(getTaskRow(k, t.id)!), run_id: runId, lock };
+  // The row as written, without reading it back (this is the hot path of every worker).
+  const row: TaskRow = {
+    ...t, status: "running", claim_lock: lock, claim_expires: expires, started_at: t.started_at ?? now,
+    last_heartbeat_at: now, worker_pid: pid, current_run_id: runId,
+  };
+  return { task: toTask(row), run_id: runId, lock };
 }
 
 export function claimTask(k: KernelContext, id: string, opts: ClaimOptions = {}): ClaimResult {

@@ -6,7 +6,7 @@
  * nothing. Events: `completed {summary, result_len}` (+ `promoted` on children).
  */
 import type { KernelContext } from "./context";
-import { emit, requireTask, closeCurrentRun, promoteChildren, getTaskRow, CLEAR_CLAIM_SQL } from "./internal";
+import { emit, requireTask, closeCurrentRun, promoteChildren, CLEAR_CLAIM_SQL } from "./internal";
 import { assertAllowed } from "./rules";
 import { checkFence, type Fence } from "./claim";
 import { toTask, type Task } from "./types";
@@ -49,6 +49,10 @@ export function completeTask(k: KernelContext, id: string, input: CompleteInput 
     ).run(now, result, id);
     emit(k, id, "completed", { summary, result_len: result?.length ?? 0 }, runId);
     const promoted = promoteChildren(k, id);
-    return { task: toTask(getTaskRow(k, id)!), run_id: runId, promoted };
+    const row = {
+      ...t, status: "done", completed_at: now, result: result ?? t.result, consecutive_failures: 0, block_kind: null,
+      block_recurrences: 0, claim_lock: null, claim_expires: null, worker_pid: null, current_run_id: null,
+    };
+    return { task: toTask(row), run_id: runId, promoted };
   });
 }

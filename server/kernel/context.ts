@@ -40,6 +40,9 @@ export class KernelContext {
   readonly proc: ProcessControl;
   readonly config: KernelConfig;
   private readonly stmts = new Map<string, Database.Statement>();
+  /** One transaction wrapper, built once: better-sqlite3 builds closures per wrapper, which
+   * costs more than an empty transaction does (bench/kernel-bench.ts breakdown). */
+  private readonly runner: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(deps: KernelDeps) {
     this.db = deps.db;
@@ -47,6 +50,7 @@ export class KernelContext {
     this.ids = deps.ids ?? randomIds;
     this.proc = deps.proc ?? new LinuxProcessControl();
     this.config = { ...defaultKernelConfig, ...(deps.config ?? {}) };
+    this.runner = this.db.transaction((fn: () => unknown) => fn());
   }
 
   now(): number {
@@ -70,8 +74,9 @@ export class KernelContext {
    */
   tx<T>(fn: () => T): T {
     try {
-      if (this.db.inTransaction) return this.db.transaction(fn)();
-      return this.db.transaction(fn).immediate();
+      // Inside a transaction the wrapper opens a savepoint, so a nested command is atomic too.
+      if (this.db.inTransaction) return this.runner(fn) as T;
+      return this.runner.immediate(fn) as T;
     } catch (e) {
       if (isBusyError(e)) {
         throw new KanbanError("busy", "the database is busy (another writer holds the lock); retry shortly");

@@ -37,8 +37,10 @@ export class LinuxProcessControl implements ProcessControl {
   /** Exit statuses of children this process reaped (recorded by the dispatcher's spawner). */
   private readonly reaped = new Map<number, ExitInfo>();
 
+  private readonly host = os.hostname();
+
   hostname() {
-    return os.hostname();
+    return this.host;
   }
   selfPid() {
     return process.pid;
