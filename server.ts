@@ -9,8 +9,8 @@
 import { createServer } from "node:http";
 import next from "next";
 import { WebSocketServer, WebSocket } from "ws";
-import { closeDb, getDb, getDbHandle } from "./server/db-handle";
-import { allowedHosts, hostAllowed, rejectUpgrade, sendForbidden } from "./server/http/guards";
+import { closeRuntime, getRuntime } from "./server/runtime";
+import { buildPolicy, checkRequest, handleLogin, isLoopback, loadOrCreateToken, rejectUpgrade, sendRefusal } from "./server/http/guards";
 
 /** Start-up failures are user errors (bad env, bad DB file, port taken): no stack trace. */
 function fatal(message: string): never {
@@ -24,18 +24,22 @@ const portRaw = process.env.PORT || "4777";
 const port = Number(portRaw);
 if (!/^\d+$/.test(portRaw) || port > 65535) fatal(`PORT must be a port number (0-65535), got "${portRaw}"`);
 
-// 1. Database first.
+// 1. Config and database first (an invalid config.yaml or DB file is a one-line error).
 let dbPath: string;
+let token: string | null;
 try {
-  dbPath = getDbHandle().path;
+  const rt = getRuntime();
+  dbPath = rt.paths.db;
+  // The token exists either way (remote workers may use it); it is required off loopback.
+  const t = loadOrCreateToken(rt.paths.token);
+  token = isLoopback(host) ? null : t;
 } catch (e) {
   fatal(e instanceof Error ? e.message : String(e));
 }
 
 /** The newest event id: the cursor a fresh WebSocket client starts from. */
 function latestEventId(): number {
-  const row = getDb().prepare("SELECT COALESCE(MAX(id), 0) AS id FROM task_events").get() as { id: number };
-  return row.id;
+  return getRuntime().kernel.latestEventId();
 }
 
 // 2. Next, on our own HTTP server (STACK §3 pattern).
@@ -48,11 +52,15 @@ try {
   fatal(`Next.js failed to start: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-// Host check needs the real port (PORT=0 picks one), so it is filled in once listening.
-let hosts = allowedHosts(host, port);
+// Host/Origin checks need the real port (PORT=0 picks one), so the policy is rebuilt once listening.
+let policy = buildPolicy(host, port, token);
 
 server.on("request", (req, res) => {
-  if (!hostAllowed(req, hosts)) return sendForbidden(res);
+  const refused = checkRequest(req, policy, "http");
+  if (refused) return sendRefusal(res, refused);
+  // Never let a client claim to be a Next middleware subrequest (CVE-2025-29927).
+  delete req.headers["x-middleware-subrequest"];
+  if (req.url?.startsWith("/login")) return handleLogin(req, res, policy.token);
   void handle(req, res);
 });
 
@@ -64,12 +72,13 @@ wss.on("connection", (ws) => {
 });
 
 server.on("upgrade", (req, socket, head) => {
-  if (!hostAllowed(req, hosts)) return rejectUpgrade(socket, 403);
+  const refused = checkRequest(req, policy, "upgrade");
+  if (refused) return rejectUpgrade(socket, refused.status, refused.code, refused.message);
   const { pathname } = new URL(req.url ?? "/", "http://localhost");
   // Dev HMR (/_next/hmr) is handled by the upgrade listener Next attaches itself (STACK P6).
   if (dev && pathname.startsWith("/_next/")) return;
   // Anything else must be answered, or the client hangs forever.
-  if (pathname !== "/ws") return rejectUpgrade(socket, 404, `no WebSocket endpoint at ${pathname}`);
+  if (pathname !== "/ws") return rejectUpgrade(socket, 404, "not_found", `no WebSocket endpoint at ${pathname}`);
   wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
 });
 
@@ -83,9 +92,13 @@ server.on("error", (e: NodeJS.ErrnoException) => {
 server.listen(port, host, () => {
   const addr = server.address();
   const boundPort = typeof addr === "object" && addr ? addr.port : port;
-  hosts = allowedHosts(host, boundPort);
+  policy = buildPolicy(host, boundPort, token);
   const shown = host.includes(":") ? `[${host}]` : host;
   console.log(`Fleet Kanban listening on http://${shown}:${boundPort} (db: ${dbPath})`);
+  if (token) {
+    const near = host === "0.0.0.0" || host === "::" ? "<this-host>" : shown;
+    console.log(`Bound to a non-loopback address: requests need the token. Open http://${near}:${boundPort}/login?token=${token} once in the browser.`);
+  }
 
   // ── Seam: the in-server dispatcher and notifier (SPEC §6) start here, unless
   //    KANBAN_DISPATCH is 0/false/off, and are stopped first in shutdown() below.
@@ -99,7 +112,7 @@ function shutdown(signal: string): void {
   console.log(`Fleet Kanban: ${signal}, shutting down`);
   const exit = () => {
     try {
-      closeDb(); // checkpoints WAL; safe even if a request was mid-flight (writes are sync)
+      closeRuntime(); // checkpoints WAL; safe even if a request was mid-flight (writes are sync)
     } catch {
       /* exiting anyway */
     }

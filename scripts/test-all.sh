@@ -21,10 +21,11 @@ step() {
 }
 
 step typecheck npm run typecheck
+# The production build comes first: API/WebSocket integration tests (vitest) and e2e
+# (Playwright) both run the real server on it. A failed build fails those steps too.
+step build npm run build
 step vitest npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json
 VITEST_RC=$rc
-# E2E runs against the production build (npm start); a failed build fails the e2e step too.
-step build npm run build
 PLAYWRIGHT_JSON_OUTPUT_NAME=.tmp/playwright.json step playwright npx playwright test --reporter=line,json
 PLAYWRIGHT_RC=$rc
 
