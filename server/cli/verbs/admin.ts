@@ -9,6 +9,33 @@ import { parseInteger, UsageError } from "../parse";
 import { KanbanError } from "../../kernel/errors";
 import { ReportedFailure } from "./common";
 import { completionScript } from "../completion";
+import { Dispatcher, type TickReport } from "../../dispatcher/dispatcher";
+import { paint } from "../format";
+
+async function makeDispatcher(ctx: CliContext, supervise: boolean): Promise<Dispatcher> {
+  const config = await ctx.config();
+  const kernel = ctx.kernel();
+  return new Dispatcher({
+    kernel, config, paths: ctx.paths, superviseChildren: supervise,
+    log: (m) => ctx.out.err(m + "\n"),
+  });
+}
+
+function printTick(ctx: CliContext, r: TickReport) {
+  const out = ctx.out;
+  if (r.skipped) {
+    out.err(`kanban dispatch: ${r.reason}\n`);
+    return;
+  }
+  for (const a of r.liveness) out.write(`${a.action} ${a.task_id}${a.pid ? ` (pid ${a.pid})` : ""}\n`);
+  for (const d of r.decisions) {
+    const mark = d.decision === "spawn" ? paint(out, "green", r.dry_run ? "would start" : "started") : paint(out, "dim", "skip");
+    out.write(`${mark} ${d.task_id} ${d.assignee ?? "(unassigned)"}: ${d.reason}\n`);
+  }
+  for (const f of r.failed) out.write(paint(out, "red", `failed ${f.task_id}: ${f.error}`) + "\n");
+  if (!r.decisions.length && !r.liveness.length) out.write(paint(out, "dim", "nothing to do: no ready tasks\n"));
+  if (r.stuck) out.write(paint(out, "red", `dispatcher stuck: ${r.stuck_reason}`) + "\n");
+}
 
 const CONFIG_TEMPLATE = `# Fleet Kanban configuration (SPEC §2). Every key is optional; an invalid file is refused at start.
 # dispatch:
@@ -100,17 +127,41 @@ export function registerAdminVerbs(program: Command, ctx: CliContext) {
       if (code !== 0) throw new ReportedFailure();
     });
 
-  for (const verb of ["dispatch", "daemon"] as const) {
-    program
-      .command(verb)
-      .description(verb === "dispatch" ? "run one dispatcher tick (spawns workers for ready tasks)" : "run the dispatcher headless until SIGTERM")
-      .option("--dry-run", "explain what would start, change nothing")
-      .option("--max <n>", "spawn at most n workers", (v) => parseInteger("--max", v, 1))
-      .option("--json")
-      .action(() => {
-        throw new KanbanError("conflict", `${verb}: the dispatcher engine is not built yet (it lands with the dispatcher issue); nothing was done`);
+  program
+    .command("dispatch")
+    .description("run one dispatcher tick: liveness checks, promotion, start workers for ready tasks")
+    .option("--dry-run", "explain for each ready task whether it would start and why; change nothing")
+    .option("--max <n>", "start at most n workers", (v) => parseInteger("--max", v, 1))
+    .option("--json", "print the tick report")
+    .addHelpText("after", `\nExamples:\n  kanban dispatch --dry-run\n  kanban dispatch --max 2 --json`)
+    .action(async (o) => {
+      const d = await makeDispatcher(ctx, false);
+      try {
+        const r = d.tick({ dryRun: !!o.dryRun, max: o.max });
+        if (o.json) return ctx.json(r);
+        printTick(ctx, r);
+        if (r.skipped) throw new ReportedFailure();
+      } finally {
+        d.stop();
+      }
+    });
+
+  program
+    .command("daemon")
+    .description("run the dispatcher headless until SIGTERM/Ctrl-C (for hosts without the server)")
+    .addHelpText("after", `\nExample:\n  KANBAN_HOME=~/boards/acme kanban daemon`)
+    .action(async () => {
+      const d = await makeDispatcher(ctx, true);
+      ctx.out.write(`kanban daemon: dispatching for ${ctx.paths.db} every ${(await ctx.config()).dispatch.interval_seconds}s (and on every change); Ctrl-C stops\n`);
+      d.start();
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
       });
-  }
+      d.stop();
+      ctx.out.write("kanban daemon: stopped (running workers keep running)\n");
+    });
 
   program
     .command("gc")
