@@ -11,7 +11,9 @@ export interface Out {
 
 export function makeOut(env: NodeJS.ProcessEnv = process.env): Out {
   const tty = !!process.stdout.isTTY;
-  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== "0" : tty && !("NO_COLOR" in env) && env.TERM !== "dumb";
+  // NO_COLOR (any non-empty value, no-color.org) always wins, even over FORCE_COLOR.
+  const force = env.FORCE_COLOR && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  const color = env.NO_COLOR ? false : force ? true : tty && env.TERM !== "dumb";
   return {
     color,
     width: process.stdout.columns || 120,
