@@ -2,7 +2,9 @@
  * What every verb needs: the resolved paths, a lazily opened kernel, the output, and the worker
  * environment (KANBAN_TASK / KANBAN_RUN_ID default the task and fence the run inside a worker).
  */
+import fs from "node:fs";
 import { resolvePaths, claimTtlSeconds, type KanbanPaths } from "../paths";
+import { KanbanError } from "../kernel/errors";
 import { openKernel, type Kernel } from "../kernel/index";
 import type { KanbanConfig } from "../config";
 import { makeOut, type Out } from "./format";
@@ -32,6 +34,11 @@ export class CliContext {
     return resolvePaths(this.env, { db: this.globals.db });
   }
 
+  /** An explicitly named database (--db or KANBAN_DB) must exist: a typo must not quietly start
+   * a new, empty board. The default $KANBAN_HOME/kanban.db is created on first use, and
+   * `kanban init` may create any. */
+  allowCreate = false;
+
   /** Opens the database on first use (creating or adopting it). Corruption checks are the
    * server's job at start; the CLI trusts a file it can read, to start fast. */
   kernel(): Kernel {
@@ -41,6 +48,11 @@ export class CliContext {
         ttl = claimTtlSeconds(this.env);
       } catch (e) {
         throw new UsageError((e as Error).message);
+      }
+      const explicit = !!(this.globals.db || this.env.KANBAN_DB);
+      const mustExist = explicit && !this.allowCreate;
+      if (mustExist && !fs.existsSync(this.paths.db)) {
+        throw new KanbanError("not_found", `database ${this.paths.db} does not exist (check --db / KANBAN_DB, or create it with \`kanban init\`)`);
       }
       this._kernel = openKernel(this.paths.db, { config: { claimTtlSeconds: ttl, ...(this._config ? { failureLimit: this._config.dispatch.failure_limit, crashGraceSeconds: this._config.dispatch.crash_grace_seconds, staleTimeoutSeconds: this._config.dispatch.stale_timeout_seconds } : {}) } }, { verify: "none" });
     }

@@ -89,6 +89,7 @@ export function registerAdminVerbs(program: Command, ctx: CliContext) {
       const p = ctx.paths;
       fs.mkdirSync(p.home, { recursive: true });
       const existed = fs.existsSync(p.db) && fs.statSync(p.db).size > 0;
+      ctx.allowCreate = true;
       ctx.kernel();
       let wroteConfig = false;
       if (!fs.existsSync(p.config)) {
