@@ -5,6 +5,9 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["better-sqlite3"],
   // Dev serves on 127.0.0.1; without this Next blocks its own dev resources (STACK P8).
   allowedDevOrigins: ["127.0.0.1"],
+  // The build type-checks only what it ships (tsconfig.next.json); `npm run typecheck` covers
+  // tests, benches and e2e specs too.
+  typescript: { tsconfigPath: "tsconfig.next.json" },
   turbopack: {
     // Pin the workspace root so a lockfile in a parent folder does not confuse Turbopack (STACK P15).
     root: process.cwd(),

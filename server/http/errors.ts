@@ -28,7 +28,11 @@ export function errorResponse(status: number, code: string, message: string, det
 }
 
 export function toResponse(e: unknown): Response {
-  if (e instanceof HttpError) return errorResponse(e.status, e.code, e.message, e.details);
+  if (e instanceof HttpError) {
+    // A 413 leaves the rest of the request body unread on the socket, so that connection cannot
+    // carry another request: close it, or a keep-alive client's next request on it hangs.
+    return errorResponse(e.status, e.code, e.message, e.details, e.status === 413 ? { connection: "close" } : {});
+  }
   if (isKanbanError(e)) {
     const status = STATUS[e.code] ?? 400;
     return errorResponse(status, e.code === "db_refused" ? "unavailable" : e.code, e.message, e.details, status === 503 ? { "retry-after": "1" } : {});

@@ -102,7 +102,7 @@ export function hasValidToken(req: IncomingMessage, token: string): boolean {
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export interface Refusal {
-  status: 401 | 403 | 413;
+  status: 400 | 401 | 403 | 413;
   code: string;
   message: string;
 }
@@ -127,6 +127,13 @@ export function checkRequest(req: IncomingMessage, policy: GuardPolicy, kind: "h
     if (pathname !== "/login" && !hasValidToken(req, policy.token)) {
       return { status: 401, code: "unauthorized", message: "this server needs its token: send Authorization: Bearer <token>, or open the login link it printed" };
     }
+  }
+  // A malformed %-escape in the path makes Next's router answer a bare 500 (dynamic params are
+  // decoded there); refuse it here as bad input instead.
+  try {
+    decodeURIComponent((req.url ?? "/").split("?")[0]);
+  } catch {
+    return { status: 400, code: "validation", message: "the request path has a malformed %-escape" };
   }
   const len = Number(req.headers["content-length"] ?? "0");
   if (len > MAX_BODY_BYTES) return { status: 413, code: "too_large", message: `request body is over ${MAX_BODY_BYTES} bytes` };
@@ -170,7 +177,7 @@ export function handleLogin(req: IncomingMessage, res: ServerResponse, token: st
 /** Upgrades have no ServerResponse: write a raw HTTP response, then drop the socket. */
 export function rejectUpgrade(socket: Duplex, status: number, code: string, message: string): void {
   const body = errorBody(code, message);
-  const reason = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Payload Too Large" }[status] ?? "Error";
+  const reason = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 413: "Payload Too Large" }[status] ?? "Error";
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

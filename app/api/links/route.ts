@@ -1,6 +1,6 @@
 import { route, created } from "@/server/http/route";
 import { jsonBody, parseWith, queryOf } from "@/server/http/body";
-import { linkSchema } from "@/lib/schemas";
+import { emptySchema, linkSchema } from "@/lib/schemas";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -17,8 +17,9 @@ export const POST = route(
 
 /** DELETE /api/links?parent_id&child_id */
 export const DELETE = route(
-  (req, { rt }) => {
+  async (req, { rt }) => {
     const q = parseWith(linkSchema, queryOf(req), "query");
+    await jsonBody(req, emptySchema); // the edge is in the query; a body, if any, must still be JSON
     return rt.kernel.unlink(q.parent_id, q.child_id);
   },
   { write: true },

@@ -1,6 +1,6 @@
 import { route } from "@/server/http/route";
 import { jsonBody } from "@/server/http/body";
-import { patchTaskSchema } from "@/lib/schemas";
+import { emptySchema, patchTaskSchema } from "@/lib/schemas";
 import { HttpError } from "@/server/http/errors";
 
 export const runtime = "nodejs";
@@ -34,4 +34,10 @@ export const PATCH = route(
 );
 
 /** DELETE /api/tasks/:id — removes the task and everything hanging off it. */
-export const DELETE = route((_req, { rt, params }) => rt.kernel.delete(params.id), { write: true });
+export const DELETE = route(
+  async (req, { rt, params }) => {
+    await jsonBody(req, emptySchema); // a body, if any, must still be JSON (415/413/400 like every write)
+    return rt.kernel.delete(params.id);
+  },
+  { write: true },
+);
