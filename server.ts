@@ -10,6 +10,7 @@ import { createServer } from "node:http";
 import next from "next";
 import { WebSocketServer, WebSocket } from "ws";
 import { closeRuntime, getRuntime } from "./server/runtime";
+import { getHub } from "./server/ws/hub";
 import { buildPolicy, checkRequest, handleLogin, isLoopback, loadOrCreateToken, rejectUpgrade, sendRefusal } from "./server/http/guards";
 
 /** Start-up failures are user errors (bad env, bad DB file, port taken): no stack trace. */
@@ -37,11 +38,6 @@ try {
   fatal(e instanceof Error ? e.message : String(e));
 }
 
-/** The newest event id: the cursor a fresh WebSocket client starts from. */
-function latestEventId(): number {
-  return getRuntime().kernel.latestEventId();
-}
-
 // 2. Next, on our own HTTP server (STACK §3 pattern).
 const server = createServer();
 const app = next({ dev, hostname: host, port, httpServer: server });
@@ -65,11 +61,13 @@ server.on("request", (req, res) => {
 });
 
 // 3. WebSocket on /ws. noServer + our own upgrade listener, never `{server, path}` (STACK P6).
-const wss = new WebSocketServer({ noServer: true });
-wss.on("connection", (ws) => {
-  // The event hub (tail task_events, batch frames, resume with ?since=) replaces this later.
-  ws.send(JSON.stringify({ type: "hello", cursor: latestEventId() }));
-});
+//    The hub (server/ws/hub.ts) tails task_events once for every client: hello, ordered batches,
+//    resume with ?since=, resync, keep-alive, slow clients closed (lib/ws-protocol.ts).
+//    Clients have nothing to send, so inbound frames are capped small.
+const pingMs = Number(process.env.KANBAN_WS_PING_MS) || undefined; // tests shorten the keep-alive
+const hub = getHub({ pingMs });
+const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+wss.on("connection", (ws, req) => hub.addClient(ws, req));
 
 server.on("upgrade", (req, socket, head) => {
   const refused = checkRequest(req, policy, "upgrade");
@@ -100,6 +98,8 @@ server.listen(port, host, () => {
     console.log(`Bound to a non-loopback address: requests need the token. Open http://${near}:${boundPort}/login?token=${token} once in the browser.`);
   }
 
+  hub.start(); // tails task_events, sets rt.notify for the route handlers
+
   // ── Seam: the in-server dispatcher and notifier (SPEC §6) start here, unless
   //    KANBAN_DISPATCH is 0/false/off, and are stopped first in shutdown() below.
 });
@@ -119,6 +119,7 @@ function shutdown(signal: string): void {
     process.exit(0);
   };
   setTimeout(exit, 1500).unref(); // hard stop if something keeps the server open
+  hub.stop(); // timers, the file watcher, rt.notify; closes its clients with 1001
   for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.close(1001, "server shutting down");
   for (const ws of wss.clients) ws.terminate();
   wss.close();
