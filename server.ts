@@ -11,6 +11,7 @@ import next from "next";
 import { WebSocketServer, WebSocket } from "ws";
 import { closeRuntime, getRuntime } from "./server/runtime";
 import { getHub } from "./server/ws/hub";
+import { Dispatcher } from "./server/dispatcher/dispatcher";
 import { buildPolicy, checkRequest, handleLogin, isLoopback, loadOrCreateToken, rejectUpgrade, sendRefusal } from "./server/http/guards";
 
 /** Start-up failures are user errors (bad env, bad DB file, port taken): no stack trace. */
@@ -56,6 +57,8 @@ server.on("request", (req, res) => {
   if (refused) return sendRefusal(res, refused);
   // Never let a client claim to be a Next middleware subrequest (CVE-2025-29927).
   delete req.headers["x-middleware-subrequest"];
+  // JSON and logs are data: never let a browser sniff them into HTML.
+  res.setHeader("x-content-type-options", "nosniff");
   if (req.url?.startsWith("/login")) return handleLogin(req, res, policy.token);
   void handle(req, res);
 });
@@ -100,9 +103,27 @@ server.listen(port, host, () => {
 
   hub.start(); // tails task_events, sets rt.notify for the route handlers
 
-  // ── Seam: the in-server dispatcher and notifier (SPEC §6) start here, unless
-  //    KANBAN_DISPATCH is 0/false/off, and are stopped first in shutdown() below.
+  // The in-server dispatcher (SPEC §6), unless KANBAN_DISPATCH is 0/false/off or config says
+  // dispatch.enabled: false. It ticks every interval and as soon as anything changes.
+  if (dispatcher) {
+    getRuntime().dispatcher = dispatcher;
+    dispatcher.start();
+    console.log(`Dispatcher on: ${Object.keys(getRuntime().config.profiles).length} profile(s), tick every ${getRuntime().config.dispatch.interval_seconds}s and on every change`);
+  } else {
+    console.log("Dispatcher off (KANBAN_DISPATCH or dispatch.enabled); run `kanban daemon` or `kanban dispatch` elsewhere");
+  }
 });
+
+const dispatchEnv = (process.env.KANBAN_DISPATCH ?? "").trim().toLowerCase();
+const dispatcher = ["0", "false", "off", "no"].includes(dispatchEnv) || !getRuntime().config.dispatch.enabled
+  ? null
+  : new Dispatcher({
+      kernel: getRuntime().kernel,
+      config: getRuntime().config,
+      paths: getRuntime().paths,
+      superviseChildren: true,
+      onChange: () => getRuntime().notify?.(),
+    });
 
 // 4. Graceful shutdown: must finish well inside 2 s (CI and process managers send SIGTERM).
 let stopping = false;
@@ -119,6 +140,9 @@ function shutdown(signal: string): void {
     process.exit(0);
   };
   setTimeout(exit, 1500).unref(); // hard stop if something keeps the server open
+  // Background work first: no new spawns while closing. Workers keep running in their own
+  // process groups; the next server (or `kanban daemon`) finds them by pid.
+  dispatcher?.stop();
   hub.stop(); // timers, the file watcher, rt.notify; closes its clients with 1001
   for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.close(1001, "server shutting down");
   for (const ws of wss.clients) ws.terminate();

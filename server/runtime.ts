@@ -7,6 +7,7 @@
 import { resolvePaths, claimTtlSeconds, type KanbanPaths } from "./paths";
 import { loadConfig, kernelConfigFrom, type KanbanConfig } from "./config";
 import { openKernel, type Kernel } from "./kernel/index";
+import type { Dispatcher } from "./dispatcher/dispatcher";
 
 export interface Runtime {
   kernel: Kernel;
@@ -14,6 +15,8 @@ export interface Runtime {
   paths: KanbanPaths;
   /** Set by the custom server once the WebSocket hub runs; route handlers nudge it after writes. */
   notify?: () => void;
+  /** The in-server dispatcher, when it runs (set by the custom server). */
+  dispatcher?: Dispatcher;
 }
 
 const KEY = Symbol.for("fleet-kanban.runtime");

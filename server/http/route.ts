@@ -15,7 +15,10 @@ export function route(fn: Handler, opts: { write?: boolean } = {}) {
       const params = (await nextCtx?.params) ?? {};
       const out = await fn(req, { params, rt });
       // Writes land in task_events; wake the WebSocket hub now instead of at its next poll.
-      if (opts.write) rt.notify?.();
+      if (opts.write) {
+        rt.notify?.();
+        rt.dispatcher?.soon(); // a task may have become ready: start it now, not at the next poll
+      }
       return out instanceof Response ? out : Response.json(out);
     } catch (e) {
       return toResponse(e);

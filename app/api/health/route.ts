@@ -1,29 +1,34 @@
-import { getDb, getDbPath } from "@/server/db-handle";
-import { isBusyError } from "@/server/kernel/errors";
+import { getRuntime } from "@/server/runtime";
+import { readStatus } from "@/server/dispatcher/status";
+import { toResponse } from "@/server/http/errors";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Readiness probe: answers 200 only when the database really answers a query. */
+/**
+ * Readiness probe: 200 only when the database really answers a query. Also reports the
+ * dispatcher: whether it runs here, and its last tick and "stuck" warning (SPEC §6.1), which any
+ * dispatching process writes beside the database.
+ */
 export function GET(): Response {
   try {
-    const db = getDb();
-    db.prepare("SELECT 1").get();
-    const { latest } = db.prepare("SELECT COALESCE(MAX(id), 0) AS latest FROM task_events").get() as {
-      latest: number;
-    };
+    const rt = getRuntime();
+    const db = rt.kernel.db;
     const { tasks } = db.prepare("SELECT COUNT(*) AS tasks FROM tasks").get() as { tasks: number };
-    return Response.json({ ok: true, db: getDbPath(), latest_event_id: latest, tasks });
-  } catch (e) {
-    const busy = isBusyError(e);
-    return Response.json(
-      {
-        error: {
-          code: busy ? "busy" : "unavailable",
-          message: `database ${busy ? "is busy" : "is unavailable"}: ${e instanceof Error ? e.message : String(e)}`,
-        },
+    const status = readStatus(rt.paths.db);
+    return Response.json({
+      ok: true,
+      db: rt.paths.db,
+      latest_event_id: rt.kernel.latestEventId(),
+      tasks,
+      dispatcher: {
+        in_server: !!rt.dispatcher,
+        last_tick_at: status?.last_tick_at ?? null,
+        stuck: status?.stuck ?? false,
+        stuck_reason: status?.stuck_reason ?? null,
       },
-      { status: 503, headers: busy ? { "retry-after": "1" } : undefined },
-    );
+    });
+  } catch (e) {
+    return toResponse(e);
   }
 }

@@ -7,6 +7,7 @@ import { collect, parseInteger, splitList, UsageError } from "../parse";
 import { isoTime, paint, relTime, statusLabel, table, truncate } from "../format";
 import { STATUSES, type Task } from "../../kernel/types";
 import { ReportedFailure } from "./common";
+import { readStatus } from "../../dispatcher/status";
 
 function taskRows(ctx: CliContext, tasks: Task[], now: number): string {
   return table(
@@ -159,7 +160,7 @@ export function registerReadVerbs(program: Command, ctx: CliContext) {
     .option("--json", "print {by_status, by_assignee, ...}")
     .addHelpText("after", `\nExample:\n  kanban stats --json | jq .by_status`)
     .action((o) => {
-      const s = ctx.kernel().stats();
+      const s = { ...ctx.kernel().stats(), dispatcher: readStatus(ctx.paths.db) };
       if (o.json) return ctx.json(s);
       const out = ctx.out;
       out.write(table(out, ["STATUS", "TASKS"], STATUSES.map((st) => [statusLabel(out, st), String(s.by_status[st] ?? 0)])));
@@ -167,6 +168,10 @@ export function registerReadVerbs(program: Command, ctx: CliContext) {
         (s.oldest_ready_age_seconds != null ? `, oldest ready waiting ${relTime(0, s.oldest_ready_age_seconds).replace(" ago", "")}` : "") + "\n");
       const outcomes = Object.entries(s.runs_by_outcome);
       if (outcomes.length) out.write(`runs: ${outcomes.map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
+      const d = s.dispatcher;
+      if (!d) out.write(paint(out, "dim", "dispatcher: has not ticked on this database yet\n"));
+      else if (d.stuck) out.write(paint(out, "red", `dispatcher STUCK: ${d.stuck_reason}`) + "\n");
+      else out.write(`dispatcher: last tick ${relTime(d.last_tick_at, ctx.kernel().ctx.now())} (pid ${d.pid} on ${d.host})\n`);
     });
 
   program
