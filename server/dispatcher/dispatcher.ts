@@ -21,6 +21,7 @@ import { prepareWorkspace, removeScratchWorkspace } from "./workspaces";
 import { openLog, logFile, rotateIfLarge } from "./logs";
 import { spawnWorker } from "./spawn";
 import { readStatus, writeStatus, type DispatcherStatus } from "./status";
+import { TreeWatch } from "./trees";
 
 export interface Decision {
   task_id: string;
@@ -78,7 +79,9 @@ export class Dispatcher {
   private lastSeenEvent = 0;
   private tickQueued = false;
   private stopped = true;
-  private readonly children = new Map<number, { taskId: string; runId: number }>();
+  private readonly children = new Map<number, { taskId: string; runId: number; child: import("node:child_process").ChildProcess }>();
+  /** Process groups of the workers this dispatcher supervises, until they are empty. */
+  private readonly trees = new TreeWatch();
 
   constructor(opts: DispatcherOptions) {
     this.opts = opts;
@@ -105,6 +108,7 @@ export class Dispatcher {
     const dryRun = !!o.dryRun;
     const report: TickReport = { skipped: false, dry_run: dryRun, liveness: [], decisions: [], spawned: [], failed: [], startable: 0, stuck: false, stuck_reason: null };
     if (!dryRun && !this.lock.tryAcquire()) {
+      this.sweepTrees(); // our own children need no lock
       return { ...report, skipped: true, reason: "another dispatcher holds the lock for this database; skipped this tick" };
     }
     try {
@@ -117,7 +121,24 @@ export class Dispatcher {
       if (!dryRun) this.updateStuck(report);
       return report;
     } finally {
-      if (!dryRun) this.lock.release();
+      if (!dryRun) {
+        this.lock.release();
+        this.sweepTrees();
+      }
+    }
+  }
+
+  /** Ends what is left of worker trees whose runs were reclaimed, timed out or deleted (trees.ts). */
+  private sweepTrees(): void {
+    if (this.trees.size === 0) return;
+    const stmt = this.k.db.prepare("SELECT outcome FROM task_runs WHERE id = ?");
+    try {
+      this.trees.sweep((runId) => {
+        const row = stmt.get(runId) as { outcome: string | null } | undefined;
+        return row ? row.outcome : undefined;
+      }, this.log);
+    } catch (e) {
+      this.log(`Fleet Kanban dispatcher: checking worker trees failed: ${(e as Error).message}`);
     }
   }
 
@@ -255,9 +276,11 @@ export class Dispatcher {
       child.unref();
       return;
     }
-    this.children.set(pid, { taskId, runId });
+    this.children.set(pid, { taskId, runId, child });
+    this.trees.add(pid, taskId, runId);
     child.on("exit", (code, signal) => {
       this.children.delete(pid);
+      this.trees.leaderExited(pid);
       const info = { code, signal };
       const proc = this.k.ctx.proc;
       if (proc instanceof LinuxProcessControl) proc.recordExit(pid, info);
@@ -371,7 +394,13 @@ export class Dispatcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.pollTimer) clearTimeout(this.pollTimer);
-    for (const pid of this.children.keys()) this.children.delete(pid);
+    // Supervised children must not keep this process alive (`kanban daemon` exits on SIGTERM
+    // while workers run on); their exits are still recorded if the process lives on.
+    for (const [pid, c] of this.children) {
+      c.child.unref();
+      this.children.delete(pid);
+    }
+    this.trees.clear();
     this.lock.close();
   }
 
