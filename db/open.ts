@@ -69,6 +69,25 @@ function runCheck(db: Database.Database, file: string, pragma: "integrity_check"
   }
 }
 
+/**
+ * Turns WAL on. Changing the journal mode needs an exclusive lock and SQLite does not apply the
+ * busy timeout to it, so two processes opening a brand-new file at once would see SQLITE_BUSY
+ * at once: retry with a short backoff until another process has switched it, or time runs out.
+ */
+function switchToWal(db: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      if (db.pragma("journal_mode", { simple: true }) === "wal") return;
+      if (db.pragma("journal_mode = WAL", { simple: true }) === "wal") return;
+    } catch (e) {
+      if (!isBusyError(e) || Date.now() >= deadline) throw e;
+    }
+    if (Date.now() >= deadline) throw new KanbanError("busy", "could not switch the database to WAL mode: another process holds it");
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait); // a short synchronous pause
+  }
+}
+
 export function openKanbanDb(file: string, opts: OpenOptions = {}): OpenResult {
   const verify = opts.verify ?? "full";
   const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
@@ -106,7 +125,7 @@ export function openKanbanDb(file: string, opts: OpenOptions = {}): OpenResult {
   try {
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     if (opts.readonly) return { db, adopted: [], created: false };
-    if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
+    switchToWal(db, opts.busyTimeoutMs ?? 5000);
     db.pragma("synchronous = NORMAL");
     let adopted: string[] = [];
     // Only a file that lacks something takes the write lock: a plain open never waits on (or

@@ -91,6 +91,9 @@ export function validateConfig(doc: unknown, source = "config.yaml"): KanbanConf
       const where = issue.path.length ? issue.path.join(".") + "." : "";
       throw new KanbanError("validation", `${source}: unknown key ${keys.map((x) => where + x).join(", ")}`);
     }
+    if (issue.code === "invalid_key" && issue.path[0] === "profiles" && issue.path.length === 2) {
+      throw new KanbanError("validation", `${source}: profiles.${String(issue.path[1])}: not a valid profile name (lower-case letters, digits, . _ -, starting with a letter or digit, at most 64)`);
+    }
     let value: unknown = doc;
     for (const p of issue.path) value = (value as Record<string | number, unknown> | undefined)?.[p as string];
     msg = `${msg} (got ${describeValue(value)})`;

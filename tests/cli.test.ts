@@ -817,6 +817,12 @@ describe("other refusals", () => {
 
   it("KANBAN_DB and --db choose the database file", () => {
     const other = path.join(home, "other.db");
+    // An explicit database must exist: a typo is an error, not a new empty board; init creates it.
+    const missing = k.run(["--db", other, "create", "elsewhere"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/does not exist/);
+    expect(fs.existsSync(other)).toBe(false);
+    k.ok(["--db", other, "init"]);
     const id = k.json(["--db", other, "create", "elsewhere", "--json"]).id;
     expect(k.json<any[]>(["ls", "--json"], { env: { KANBAN_DB: other } }).map((t) => t.id)).toEqual([id]);
     expect(k.json(["ls", "--json"])).toEqual([]);

@@ -609,13 +609,14 @@ describe("one-shot ticks, the dispatch lock and stuck telemetry", () => {
     const order = rep.decisions.map((x: { task_id: string }) => x.task_id);
     expect(order[0]).toBe(first);
     expect([...order].sort()).toEqual([first, second, lane, nobody, other].sort());
-    expect(by[first]).toMatchObject({ decision: "spawn", reason: "would start dev" });
+    expect(by[first]).toMatchObject({ decision: "spawn", reason: expect.stringMatching(/^dev has a free slot/) });
     expect(by[second]).toMatchObject({ decision: "skip", reason: "profile cap reached (1/1 running for dev)" });
     expect(by[lane]).toMatchObject({ decision: "skip", reason: expect.stringMatching(/"ops" is not a configured profile/) });
     expect(by[nobody]).toMatchObject({ decision: "skip", reason: expect.stringMatching(/^unassigned/) });
     expect(by[other]).toMatchObject({ decision: "spawn" });
     expect(by[todo]).toBeUndefined();
-    expect(rep.spawned.map((s: { task_id: string; pid: number }) => [s.task_id, s.pid]).sort()).toEqual([[first, 0], [other, 0]].sort());
+    expect(rep.spawned).toEqual([]); // a dry run starts nothing
+    expect([...rep.would_start].sort()).toEqual([first, other].sort());
     // Nothing changed: no rows, no workspaces, no logs, no telemetry.
     expect(snapshot(h)).toBe(before);
     expect(fs.existsSync(h.paths.workspaces)).toBe(false);
@@ -624,7 +625,7 @@ describe("one-shot ticks, the dispatch lock and stuck telemetry", () => {
     // The human-readable form says the same.
     const text = h.cli(["dispatch", "--dry-run"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`would start ${first} dev: would start dev`);
+    expect(text.stdout).toContain(`would start ${first} dev: dev has a free slot`);
     expect(text.stdout).toContain(`skip ${second} dev: profile cap reached (1/1 running for dev)`);
     expect(snapshot(h)).toBe(before);
   });

@@ -46,6 +46,8 @@ export interface TickReport {
   liveness: LivenessAction[];
   decisions: Decision[];
   spawned: SpawnRecord[];
+  /** Dry run: the tasks that would start (nothing is claimed or spawned). */
+  would_start: string[];
   failed: { task_id: string; error: string }[];
   /** Ready tasks this dispatcher could start (assigned to a profile, not cooling down). */
   startable: number;
@@ -67,6 +69,7 @@ export interface DispatcherOptions {
 }
 
 const STUCK_TICKS = 6;
+const FIRST_LEASE_S = 120;
 const STUCK_WARN_EVERY_S = 300;
 
 export class Dispatcher {
@@ -79,7 +82,7 @@ export class Dispatcher {
   private lastSeenEvent = 0;
   private tickQueued = false;
   private stopped = true;
-  private readonly children = new Map<number, { taskId: string; runId: number; child: import("node:child_process").ChildProcess }>();
+  private readonly children = new Map<number, { taskId: string; runId: number; child: import("node:child_process").ChildProcess; profile: string }>();
   /** Process groups of the workers this dispatcher supervises, until they are empty. */
   private readonly trees = new TreeWatch();
 
@@ -104,9 +107,9 @@ export class Dispatcher {
   }
 
   /** One tick. `dryRun` explains each ready task's fate and changes nothing. */
-  tick(o: { dryRun?: boolean; max?: number } = {}): TickReport {
+  tick(o: { dryRun?: boolean; max?: number; countForStuck?: boolean } = {}): TickReport {
     const dryRun = !!o.dryRun;
-    const report: TickReport = { skipped: false, dry_run: dryRun, liveness: [], decisions: [], spawned: [], failed: [], startable: 0, stuck: false, stuck_reason: null };
+    const report: TickReport = { skipped: false, dry_run: dryRun, liveness: [], decisions: [], spawned: [], would_start: [], failed: [], startable: 0, stuck: false, stuck_reason: null };
     if (!dryRun && !this.lock.tryAcquire()) {
       this.sweepTrees(); // our own children need no lock
       return { ...report, skipped: true, reason: "another dispatcher holds the lock for this database; skipped this tick" };
@@ -118,7 +121,7 @@ export class Dispatcher {
         this.rotateRunningLogs();
       }
       this.plan(report, o.max ?? Infinity, dryRun);
-      if (!dryRun) this.updateStuck(report);
+      if (!dryRun) this.updateStuck(report, o.countForStuck ?? true);
       return report;
     } finally {
       if (!dryRun) {
@@ -150,6 +153,12 @@ export class Dispatcher {
       running.set(r.assignee ?? "", r.n);
       total += r.n;
     }
+    // A worker that has completed but not exited yet is still a live process: caps count
+    // processes this dispatcher supervises too, so "never more than N alive" holds strictly.
+    const alive = new Map<string, number>();
+    for (const c of this.children.values()) alive.set(c.profile, (alive.get(c.profile) ?? 0) + 1);
+    for (const [p, n] of alive) running.set(p, Math.max(running.get(p) ?? 0, n));
+    total = Math.max(total, this.children.size);
     const ready = this.k.list({ status: "ready", sort: "priority" }).filter((t) => t.claim_lock == null);
     let spawnable = 0;
     for (const t of ready) {
@@ -183,15 +192,15 @@ export class Dispatcher {
         decide("skip", `profile cap reached (${mine}/${cap} running for ${assignee})`);
         continue;
       }
-      if (report.spawned.length >= max) {
+      if (report.spawned.length + report.would_start.length >= max) {
         decide("skip", `--max ${max} reached for this tick`);
         continue;
       }
       if (dryRun) {
-        decide("spawn", `would start ${assignee}`);
+        decide("spawn", `${assignee} has a free slot (runs ${(profile.hermes ? "hermes" : profile.command?.[0]) ?? "?"})`);
         running.set(assignee, mine + 1);
         total++;
-        report.spawned.push({ task_id: t.id, run_id: 0, pid: 0, profile: assignee, argv0: (profile.hermes ? "hermes" : profile.command?.[0]) ?? "" });
+        report.would_start.push(t.id);
         continue;
       }
       const started = this.startTask(t, assignee, profile, report);
@@ -220,7 +229,10 @@ export class Dispatcher {
     }
     let claim;
     try {
-      claim = k.claim(t.id, { lockSuffix: "dispatch" });
+      // A short first lease: if this process dies between the claim and recording the worker's
+      // pid, the run is reclaimed in minutes, not after a full TTL. A live worker's heartbeat
+      // (or the stale-claim pass, seeing its pid alive) extends it to the full TTL.
+      claim = k.claim(t.id, { lockSuffix: "dispatch", ttlSeconds: Math.min(k.ctx.config.claimTtlSeconds, FIRST_LEASE_S) });
     } catch (e) {
       if (isKanbanError(e)) return null; // another worker won, or it waits on a parent now
       throw e;
@@ -257,7 +269,7 @@ export class Dispatcher {
     }
     const proc = k.ctx.proc;
     if (proc instanceof LinuxProcessControl) proc.forget(spawned.pid);
-    this.supervise(spawned.child, t.id, claim.run_id, spawned.pid);
+    this.supervise(spawned.child, t.id, claim.run_id, spawned.pid, assignee);
     try {
       k.spawned(t.id, claim.run_id, spawned.pid, argv[0]);
     } catch (e) {
@@ -271,15 +283,16 @@ export class Dispatcher {
   }
 
   /** In the server, a child's exit is known at once: record it and close the run if needed. */
-  private supervise(child: import("node:child_process").ChildProcess, taskId: string, runId: number, pid: number): void {
+  private supervise(child: import("node:child_process").ChildProcess, taskId: string, runId: number, pid: number, profile: string): void {
     if (!this.opts.superviseChildren) {
       child.unref();
       return;
     }
-    this.children.set(pid, { taskId, runId, child });
+    this.children.set(pid, { taskId, runId, child, profile });
     this.trees.add(pid, taskId, runId);
     child.on("exit", (code, signal) => {
       this.children.delete(pid);
+      if (this.stopped) return; // stopped: the next dispatcher finds this run by its pid
       this.trees.leaderExited(pid);
       const info = { code, signal };
       const proc = this.k.ctx.proc;
@@ -318,15 +331,20 @@ export class Dispatcher {
     }
   }
 
-  private updateStuck(report: TickReport): void {
+  /**
+   * "6 ticks in a row with a startable task and nothing started" counts interval ticks (and
+   * one-shot ticks), not the extra ticks every change triggers: a busy burst would otherwise
+   * look stuck within a second.
+   */
+  private updateStuck(report: TickReport, counted: boolean): void {
     const s = this.status;
     const now = this.k.ctx.now();
     const spawnable = report.startable;
     s.ticks++;
     s.last_tick_at = now;
     s.pid = process.pid;
-    if (spawnable > 0 && report.spawned.length === 0) s.idle_with_work_ticks++;
-    else s.idle_with_work_ticks = 0;
+    if (report.spawned.length > 0 || spawnable === 0) s.idle_with_work_ticks = 0;
+    else if (counted) s.idle_with_work_ticks++;
     s.stuck = s.idle_with_work_ticks >= STUCK_TICKS;
     s.stuck_reason = s.stuck ? `${s.idle_with_work_ticks} ticks in a row with a startable ready task and nothing started${report.stuck_reason ? ` (last reason: ${report.stuck_reason})` : ""}` : null;
     if (s.stuck && (s.last_warning_at == null || now - s.last_warning_at >= STUCK_WARN_EVERY_S)) {
@@ -346,7 +364,7 @@ export class Dispatcher {
     const interval = Math.max(50, this.opts.config.dispatch.interval_seconds * 1000);
     const loop = () => {
       if (this.stopped) return;
-      this.runTick();
+      this.runTick(true);
       this.timer = setTimeout(loop, interval);
     };
     this.timer = setTimeout(loop, 0);
@@ -373,13 +391,13 @@ export class Dispatcher {
     this.tickQueued = true;
     setImmediate(() => {
       this.tickQueued = false;
-      if (!this.stopped) this.runTick();
+      if (!this.stopped) this.runTick(false);
     });
   }
 
-  private runTick(): void {
+  private runTick(counted: boolean): void {
     try {
-      const r = this.tick();
+      const r = this.tick({ countForStuck: counted });
       this.lastSeenEvent = Math.max(this.lastSeenEvent, this.k.latestEventId());
       if (r.spawned.length || r.liveness.length) this.opts.onChange?.();
     } catch (e) {

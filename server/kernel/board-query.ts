@@ -89,7 +89,7 @@ function buildBoard(k: KernelContext, f: BoardFilter): Board {
   const rows = k.db
     .prepare(
       `SELECT ${CARD_COLUMNS} FROM tasks ${where.length ? "WHERE " + where.join(" AND ") : ""}
-       ORDER BY (position IS NULL), position, priority DESC, created_at, id`,
+       ORDER BY (position IS NULL), position, priority DESC, created_at, rowid`,
     )
     .all(params) as Omit<TaskRow, "body" | "result">[];
 

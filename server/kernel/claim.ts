@@ -96,7 +96,7 @@ export function claimNextTask(
         .stmt(
           `SELECT * FROM tasks WHERE status = 'ready' AND claim_lock IS NULL
              AND (@assignee IS NULL OR assignee = @assignee) AND (@tenant IS NULL OR tenant = @tenant)
-           ORDER BY priority DESC, created_at ASC, id ASC LIMIT 1`,
+           ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1`,
         )
         .get({ assignee: filter.assignee ?? null, tenant: filter.tenant ?? null }) as TaskRow | undefined;
       if (!t) return null;

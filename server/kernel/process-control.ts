@@ -85,6 +85,16 @@ export class LinuxProcessControl implements ProcessControl {
     }
   }
 
+  /** True while any process of the group led by `pid` exists (kill(-pgid, 0) probes it). */
+  groupAlive(pid: number): boolean {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+  }
+
   terminate(pid: number, graceMs = 5000) {
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return;
     const signal = (sig: NodeJS.Signals) => {
@@ -102,7 +112,8 @@ export class LinuxProcessControl implements ProcessControl {
     };
     signal("SIGTERM");
     const t = setTimeout(() => {
-      if (this.state(pid) !== "gone") signal("SIGKILL");
+      // Escalate while anything of the tree is left: the group, not just its (maybe reaped) leader.
+      if (this.groupAlive(pid) || this.state(pid) === "alive") signal("SIGKILL");
     }, graceMs);
     t.unref();
   }

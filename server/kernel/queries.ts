@@ -20,7 +20,7 @@ export interface ListFilter {
 }
 
 const SORTS: Record<NonNullable<ListFilter["sort"]>, string> = {
-  priority: "priority DESC, created_at ASC, id ASC",
+  priority: "priority DESC, created_at ASC, rowid ASC",
   created: "created_at DESC, id ASC",
   updated: "COALESCE(completed_at, started_at, created_at) DESC, id ASC",
   id: "id ASC",

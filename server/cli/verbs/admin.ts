@@ -139,9 +139,12 @@ export function registerAdminVerbs(program: Command, ctx: CliContext) {
       const d = await makeDispatcher(ctx, false);
       try {
         const r = d.tick({ dryRun: !!o.dryRun, max: o.max });
-        if (o.json) return ctx.json(r);
-        printTick(ctx, r);
-        if (r.skipped) throw new ReportedFailure();
+        if (o.json) ctx.json(r);
+        else printTick(ctx, r);
+        if (r.skipped) {
+          if (o.json) ctx.out.err(`kanban dispatch: ${r.reason}\n`);
+          throw new ReportedFailure(); // a skipped tick did nothing: exit 1, with --json too
+        }
       } finally {
         d.stop();
       }

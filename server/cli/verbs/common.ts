@@ -25,3 +25,29 @@ export function forEachId(ctx: CliContext, verb: string, ids: string[], fn: (id:
   }
   if (failed) throw new ReportedFailure();
 }
+
+/**
+ * The kernel sends SIGTERM to a worker's process group and arms a SIGKILL 5 s later, but a CLI
+ * call exits long before that timer fires. So the CLI waits (up to the grace) for the group to
+ * go, and SIGKILLs whatever is left: no process of a reclaimed tree survives.
+ */
+export async function finishTermination(pid: number | null, graceMs = 5000): Promise<void> {
+  if (pid == null) return;
+  const alive = () => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+  };
+  const deadline = Date.now() + graceMs;
+  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive()) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}

@@ -8,7 +8,7 @@ import type { CliContext } from "../context";
 import { parseDuration, parseInteger, parseJsonObject, UsageError } from "../parse";
 import { paint } from "../format";
 import { BLOCK_KINDS } from "../../kernel/types";
-import { forEachId, ReportedFailure } from "./common";
+import { forEachId, ReportedFailure, finishTermination } from "./common";
 
 export function registerLifecycleVerbs(program: Command, ctx: CliContext) {
   program
@@ -110,8 +110,9 @@ export function registerLifecycleVerbs(program: Command, ctx: CliContext) {
     .argument("<id>")
     .option("--reason <text>", "recorded on the run")
     .addHelpText("after", `\nExample:\n  kanban reclaim t_1a2b3c4d --reason "worker is stuck in a loop"`)
-    .action((id: string, o) => {
+    .action(async (id: string, o) => {
       const r = ctx.kernel().reclaim(id, o.reason);
       ctx.out.write(`reclaimed ${id}${r.signalled_pid ? ` (signalled worker ${r.signalled_pid})` : ""} → ready\n`);
+      await finishTermination(r.signalled_pid);
     });
 }

@@ -5,7 +5,7 @@ import type { CliContext } from "../context";
 import { collect, parseDuration, parseInteger, parseNumber, parseWhen, parseWorkspace, UsageError } from "../parse";
 import { paint, statusLabel } from "../format";
 import type { Task } from "../../kernel/types";
-import { forEachId } from "./common";
+import { forEachId, finishTermination } from "./common";
 
 function readBody(v: string | undefined): string | undefined {
   if (v !== "-") return v;
@@ -149,22 +149,33 @@ export function registerWriteVerbs(program: Command, ctx: CliContext) {
     .description("archive tasks (hidden from the board; counts as a done parent)")
     .argument("<ids...>")
     .addHelpText("after", `\nExample:\n  kanban archive t_1a2b3c4d t_5e6f7a8b`)
-    .action((ids: string[]) =>
-      forEachId(ctx, "archive", ids, (id) => {
-        const r = ctx.kernel().archive(id);
-        ctx.out.write(`archived ${id}${r.promoted.length ? ` (promoted ${r.promoted.join(", ")})` : ""}\n`);
-      }),
-    );
+    .action(async (ids: string[]) => {
+      const pids: (number | null)[] = [];
+      try {
+        forEachId(ctx, "archive", ids, (id) => {
+          const r = ctx.kernel().archive(id);
+          pids.push(r.signalled_pid);
+          ctx.out.write(`archived ${id}${r.promoted.length ? ` (promoted ${r.promoted.join(", ")})` : ""}\n`);
+        });
+      } finally {
+        await Promise.all(pids.map((p) => finishTermination(p)));
+      }
+    });
 
   program
     .command("delete")
     .description("delete tasks with their links, comments, events and runs")
     .argument("<ids...>")
     .addHelpText("after", `\nExample:\n  kanban delete t_1a2b3c4d`)
-    .action((ids: string[]) =>
-      forEachId(ctx, "delete", ids, (id) => {
-        ctx.kernel().delete(id);
-        ctx.out.write(`deleted ${id}\n`);
-      }),
-    );
+    .action(async (ids: string[]) => {
+      const pids: (number | null)[] = [];
+      try {
+        forEachId(ctx, "delete", ids, (id) => {
+          pids.push(ctx.kernel().delete(id).signalled_pid);
+          ctx.out.write(`deleted ${id}\n`);
+        });
+      } finally {
+        await Promise.all(pids.map((p) => finishTermination(p)));
+      }
+    });
 }
