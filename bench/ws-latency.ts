@@ -16,6 +16,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import { writeSection, machineInfo } from "./lib";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -190,8 +191,21 @@ async function benchMain(): Promise<void> {
     "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...results.map((r) => `| ${r.clients} | ${r.samples} | ${r.p50_ms} | ${r.p95_ms} | ${r.p99_ms} | ${r.max_ms} | ${r.last_client_p95_ms} | ${r.missing} | ${ok(r)} |`),
   ];
-  console.log(lines.join("\n"));
-  console.log(JSON.stringify({ bench: "ws-latency", writes, gap_ms: gap, node: process.version, platform: `${os.platform()} ${os.release()}`, results }));
+  const figures = { bench: "ws-latency", writes, gap_ms: gap, node: process.version, platform: `${os.platform()} ${os.release()}`, results };
+  if (argv.includes("--json")) console.log(JSON.stringify(figures));
+  else {
+    console.log(lines.join("\n"));
+    console.log(JSON.stringify(figures));
+  }
+  if (!argv.includes("--no-write")) {
+    const m = machineInfo();
+    writeSection(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "docs/perf.md"), "ws", `## WebSocket latency (issue 4)
+
+\`npx tsx bench/ws-latency.ts\` (also run by \`npm run bench\`). ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date}.
+A separate writer process commits one change at a time; each event carries the writer's commit time, and every connected client records when the batch arrived (real production server, real \`ws\` clients on loopback).
+
+${lines.join("\n")}`);
+  }
 }
 
 if (argv.includes("--writer")) {

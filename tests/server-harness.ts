@@ -7,8 +7,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const REPO = path.resolve(__dirname, "..");
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface RunningServer {
   url: string;
