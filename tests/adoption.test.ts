@@ -92,7 +92,7 @@ describe.each([
     expect(board.tenants).toContain("auth-project");
     const running = board.columns.find((c) => c.status === "running")!.cards;
     expect(running.length).toBeGreaterThan(0);
-    expect(running[0].vitals).not.toBeNull();
+    expect(running[0].vitals).toBeDefined();
     const withIdem = k.db.prepare("SELECT id, idempotency_key FROM tasks WHERE idempotency_key IS NOT NULL").get() as { id: string; idempotency_key: string };
     expect(k.create({ title: "dup", idempotency_key: withIdem.idempotency_key })).toMatchObject({ created: false, task: { id: withIdem.id } });
     const detail = k.detail(running[0].id);

@@ -30,8 +30,11 @@ describe("board", () => {
     const b = k.board();
     expect(b.columns.map((c) => c.status)).toEqual(["triage", "todo", "scheduled", "ready", "running", "blocked", "review", "done"]);
     const card = (id: string) => b.columns.flatMap((c) => c.cards).find((x) => x.id === id)!;
-    expect(card(parent)).toMatchObject({ child_count: 2, children_done: 0, comment_count: 2, parent_count: 0, skills: ["git"], tenant: "acme" });
-    expect(card(parent)).not.toHaveProperty("body");
+    expect(card(parent)).toMatchObject({ child_count: 2, comment_count: 2, skills: ["git"], tenant: "acme" });
+    // Sparse cards: null, zero and empty fields are left out (absent = null / 0 / []).
+    for (const absent of ["body", "children_done", "parent_count", "vitals", "block_reason", "priority", "started_at"]) {
+      expect(card(parent)).not.toHaveProperty(absent);
+    }
     expect(card(c1)).toMatchObject({ status: "todo", parent_count: 1, waiting_on: [parent] });
     expect(card(blocked).block_reason).toBe("needs API key");
     expect(card(run).vitals).toEqual({
@@ -48,6 +51,8 @@ describe("board", () => {
 
     k.archive(c1);
     expect(k.board().columns.flatMap((c) => c.cards).find((x) => x.id === parent)!.children_done).toBe(1);
+    k.edit(parent, { position: 0 });
+    expect(k.board().columns.flatMap((c) => c.cards).find((x) => x.id === parent)!.position).toBe(0); // 0 is a real position
     void c2;
   });
 
