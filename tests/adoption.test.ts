@@ -12,9 +12,9 @@ import Database from "better-sqlite3";
 import { openKanbanDb } from "../db/open";
 import { openKernel } from "../server/kernel/index";
 import { KanbanError } from "../server/kernel/errors";
-import { tempDir, invariantViolations } from "./helpers";
+import { tempDir, invariantViolations, fixturesDir } from "./helpers";
 
-const FIXTURES = path.resolve(__dirname, "../../shared/fixtures");
+const FIXTURES = fixturesDir();
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cli, cliEnv, exec, jsonLines, LiveCli, query, REPO, tempDir, type Cli, type RunResult } from "./cli/run";
+import { fixturesDir } from "./helpers";
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/;
@@ -832,7 +833,7 @@ describe("other refusals", () => {
 describe.each(["hermes-v1.kanban.db", "hermes-2026-07.kanban.db"])("Hermes fixture %s (a copy)", (name) => {
   it("lists, shows, counts, claims and completes on an adopted Hermes database", async () => {
     const file = path.join(home, name);
-    fs.copyFileSync(path.join("/work/shared/fixtures", name), file);
+    fs.copyFileSync(path.join(fixturesDir(), name), file);
     fs.chmodSync(file, 0o644);
     const db = ["--db", file];
 

@@ -127,3 +127,13 @@ export function invariantViolations(k: Kernel): string[] {
     v.push(`running⇔run: ${r.id}`);
   return v;
 }
+
+/**
+ * The Hermes fixture folder: `shared/fixtures` beside the checkout (as in CI, where a copy of
+ * shared/ sits next to the fresh clone), or KANBAN_FIXTURES to point elsewhere.
+ */
+export function fixturesDir(): string {
+  const candidates = [process.env.KANBAN_FIXTURES, path.resolve(__dirname, "../../shared/fixtures"), "/work/shared/fixtures"];
+  for (const c of candidates) if (c && fs.existsSync(path.join(c, "hermes-v1.kanban.db"))) return c;
+  throw new Error(`Hermes fixtures not found (looked in ${candidates.filter(Boolean).join(", ")}); set KANBAN_FIXTURES`);
+}
