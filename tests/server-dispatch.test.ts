@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import WebSocket from "ws";
 import { startServer, type RunningServer } from "./server-harness";
 import { waitFor, ex, isAlive, sleep } from "./dispatcher/harness";
 
@@ -102,5 +103,24 @@ describe("the in-server dispatcher", () => {
     expect(after.runs[0].outcome).toBe("crashed");
     expect(after.runs.filter((x) => x.outcome === null)).toHaveLength(1); // exactly one open run
     await sleep(10);
+  });
+
+  it("SIGTERM: the server closes WebSocket clients (1001) and exits 0 within 2 s; workers run on", async () => {
+    const h = home(`profiles:\n  sleeper:\n    command: ["node", "${ex("sleep.mjs")}"]\n`);
+    const env = { KANBAN_DISPATCH: "1", PIDS_FILE: path.join(h, "pids"), HEARTBEAT: "0" };
+    const srv = await startServer({ home: h, env });
+    servers.push(srv);
+    const { body } = await json(`${srv.url}/api/tasks`, { method: "POST", body: JSON.stringify({ title: "runs on", assignee: "sleeper" }) });
+    const pid = await waitFor(() => row(h, body.id).task.worker_pid, "the worker pid", 10_000);
+    const ws = new WebSocket(`${srv.url.replace("http", "ws")}/ws`);
+    await new Promise((r) => ws.once("message", r)); // hello
+    const closed = new Promise<number>((r) => ws.once("close", (code) => r(code)));
+    const exited = new Promise<number | null>((r) => srv.proc.once("exit", (code) => r(code)));
+    const t0 = Date.now();
+    srv.proc.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(await closed).toBe(1001);
+    expect(isAlive(pid)).toBe(true); // its own process group: stopping the server does not kill work
   });
 });
