@@ -17,6 +17,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: "retain-on-failure",
+    // Wide enough that Ready → Blocked/Review drags fit on screen; the board scrolls sideways beyond.
+    viewport: { width: 1600, height: 900 },
     launchOptions: {
       // Debian's chromium; Playwright's own browser download is not reachable here (STACK §1).
       executablePath: "/usr/bin/chromium",

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-test("home page shows the board placeholder with task counts", async ({ page }) => {
+test("home page renders the board with its columns and task total", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Fleet Kanban" })).toBeVisible();
   await expect(page.getByTestId("task-total")).toHaveText(/^\d+$/);

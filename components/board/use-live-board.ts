@@ -1,0 +1,149 @@
+"use client";
+/**
+ * The board's data: the columns, the filters (mirrored into the URL), one live WebSocket that
+ * re-fetches only the cards that changed, and optimistic moves with rollback. Every network
+ * update goes through one promise chain so a slow reload can never overwrite a newer card.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api } from "@/lib/api-client";
+import type { BoardData, BoardFilters, Status } from "@/lib/board-types";
+import { cardFromTask, findCard, matchesFilters, moveCard, removeCard, upsertCard } from "@/lib/board-state";
+import { LiveSocket, type ConnectionState } from "@/lib/ws-client";
+import type { WsEvent } from "@/lib/ws-protocol";
+
+/** Events after which the board-computed aggregates (counts, vitals, reasons) may be stale. */
+const AGGREGATE_KINDS = new Set([
+  "created", "commented", "linked", "unlinked", "heartbeat", "claimed", "completed", "blocked", "gave_up", "dependency_wait",
+  "promoted", "deleted", "archived", "unblocked", "reclaimed", "status_changed", "claim_extended", "crashed", "timed_out",
+]);
+
+export function filtersToSearch(f: BoardFilters, task: string | null): string {
+  const p = new URLSearchParams();
+  if (f.q) p.set("q", f.q);
+  if (f.tenant) p.set("tenant", f.tenant);
+  if (f.assignee) p.set("assignee", f.assignee);
+  if (f.archived) p.set("archived", "1");
+  if (task) p.set("task", task);
+  const s = p.toString();
+  return s ? `?${s}` : window.location.pathname;
+}
+
+export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, onTaskEvents: (ids: Set<string>) => void) {
+  const [board, setBoard] = useState(initial);
+  const [filters, setFiltersState] = useState(initialFilters);
+  const [connection, setConnection] = useState<ConnectionState>("connecting");
+  const [flash, setFlash] = useState<Map<string, number>>(new Map());
+  const [clockOffset, setClockOffset] = useState(0);
+  const filtersRef = useRef(filters);
+  const chain = useRef<Promise<unknown>>(Promise.resolve());
+  const pending = useRef(new Set<string>());
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const reconcileTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onTaskEventsRef = useRef(onTaskEvents);
+  useEffect(() => {
+    onTaskEventsRef.current = onTaskEvents;
+  });
+
+  const enqueue = useCallback(<T,>(fn: () => Promise<T>): Promise<T> => {
+    const p = chain.current.then(fn, fn);
+    chain.current = p.catch(() => undefined);
+    return p;
+  }, []);
+
+  const reload = useCallback(
+    () =>
+      enqueue(async () => {
+        const b = await api.board(filtersRef.current);
+        setClockOffset(b.now - Date.now() / 1000);
+        setBoard(b);
+        return b;
+      }),
+    [enqueue],
+  );
+
+  const flushChanged = useCallback(() => {
+    const ids = [...pending.current];
+    pending.current.clear();
+    if (!ids.length) return;
+    void enqueue(async () => {
+      const tasks = await api.tasks(ids);
+      const byId = new Map(tasks.map((t) => [t.id, t]));
+      setBoard((b) => {
+        let next = b;
+        for (const id of ids) {
+          const t = byId.get(id);
+          if (!t) next = removeCard(next, id);
+          else next = upsertCard(next, cardFromTask(t, findCard(b, id)), matchesFilters(cardFromTask(t), filtersRef.current, t.body));
+        }
+        return next;
+      });
+      setFlash((m) => {
+        const n = new Map(m);
+        for (const id of ids) n.set(id, (n.get(id) ?? 0) + 1);
+        return n;
+      });
+    }).catch(() => undefined);
+  }, [enqueue]);
+
+  const handleEvents = useCallback(
+    (events: WsEvent[]) => {
+      const ids = new Set(events.map((e) => e.task_id));
+      for (const id of ids) pending.current.add(id);
+      if (flushTimer.current) clearTimeout(flushTimer.current);
+      flushTimer.current = setTimeout(flushChanged, 25);
+      if (events.some((e) => AGGREGATE_KINDS.has(e.kind))) {
+        if (reconcileTimer.current) clearTimeout(reconcileTimer.current);
+        reconcileTimer.current = setTimeout(() => void reload().catch(() => undefined), 800);
+      }
+      onTaskEventsRef.current(ids);
+    },
+    [flushChanged, reload],
+  );
+
+  // One socket per mounted board; StrictMode mounts twice, so the cleanup closes it (STACK P13).
+  useEffect(() => {
+    setClockOffset(initial.now - Date.now() / 1000);
+    const sock = new LiveSocket(initial.latest_event_id, {
+      onEvents: (events) => handleEvents(events),
+      onResync: () => void reload().catch(() => undefined),
+      onState: setConnection,
+    });
+    return () => {
+      sock.close();
+      if (flushTimer.current) clearTimeout(flushTimer.current);
+      if (reconcileTimer.current) clearTimeout(reconcileTimer.current);
+    };
+    // The initial cursor only matters for the first connection; later ones resume from the socket's.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const setFilters = useCallback(
+    (f: BoardFilters) => {
+      filtersRef.current = f;
+      setFiltersState(f);
+      void reload().catch(() => undefined);
+    },
+    [reload],
+  );
+
+  /** Optimistic move; on refusal the card goes back and the server's message is thrown. */
+  const move = useCallback(
+    async (id: string, status: Status, extra: { summary?: string; reason?: string } = {}) => {
+      let before: ReturnType<typeof findCard>;
+      setBoard((b) => {
+        before = findCard(b, id);
+        return moveCard(b, id, status);
+      });
+      try {
+        const t = await api.patch(id, { status, ...extra });
+        setBoard((b) => upsertCard(b, cardFromTask(t, findCard(b, id)), true));
+      } catch (e) {
+        setBoard((b) => (before ? upsertCard(b, before, true) : b));
+        throw e;
+      }
+    },
+    [],
+  );
+
+  return { board, filters, setFilters, connection, flash, clockOffset, reload, move };
+}

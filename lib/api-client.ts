@@ -1,0 +1,62 @@
+/** Browser-side calls to the REST API (docs/api.md). Errors carry the server's message. */
+import type { BoardData, BoardFilters, Task, TaskDetail } from "./board-types";
+import type { CreateTaskBody, PatchTaskBody } from "./schemas";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(path: string, init?: { method?: string; body?: unknown; signal?: AbortSignal }): Promise<T> {
+  const res = await fetch(path, {
+    method: init?.method ?? "GET",
+    headers: init?.body !== undefined ? { "content-type": "application/json" } : undefined,
+    body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
+    signal: init?.signal,
+    cache: "no-store",
+  });
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(res.status, err?.code ?? "http_error", err?.message ?? `${res.status} ${res.statusText}`);
+  }
+  return data as T;
+}
+
+export function boardQueryString(f: BoardFilters): string {
+  const p = new URLSearchParams();
+  if (f.q.trim()) p.set("q", f.q.trim());
+  if (f.tenant) p.set("tenant", f.tenant);
+  if (f.assignee) p.set("assignee", f.assignee);
+  if (f.archived) p.set("include_archived", "1");
+  const s = p.toString();
+  return s ? `?${s}` : "";
+}
+
+export const api = {
+  board: (f: BoardFilters, signal?: AbortSignal) => call<BoardData>(`/api/board${boardQueryString(f)}`, { signal }),
+  tasks: (ids: string[]) =>
+    call<Task[]>(`/api/tasks?ids=${ids.map(encodeURIComponent).join(",")}&include_archived=1`),
+  detail: (id: string) => call<TaskDetail>(`/api/tasks/${encodeURIComponent(id)}`),
+  create: (body: CreateTaskBody) => call<Task>("/api/tasks", { method: "POST", body }),
+  patch: (id: string, body: PatchTaskBody) => call<Task>(`/api/tasks/${encodeURIComponent(id)}`, { method: "PATCH", body }),
+  comment: (id: string, body: string) => call<unknown>(`/api/tasks/${encodeURIComponent(id)}/comments`, { method: "POST", body: { body, author: "web" } }),
+  action: (id: string, action: "unblock" | "archive") => call<unknown>(`/api/tasks/${encodeURIComponent(id)}/${action}`, { method: "POST" }),
+  log: (id: string) =>
+    call<{ exists: boolean; size: number; truncated: boolean; text: string }>(`/api/tasks/${encodeURIComponent(id)}/log?tail=200`),
+};
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,44 @@
+/** Client-side shapes of the board API (type-only imports: nothing server-side is bundled). */
+import type { BoardCard, VitalSigns } from "@/server/kernel/board-query";
+import type { TaskDetail } from "@/server/kernel/queries";
+import type { Task, Status } from "@/server/kernel/types";
+
+export type { BoardCard, VitalSigns, TaskDetail, Task, Status };
+
+export interface BoardColumn {
+  status: Status;
+  count: number;
+  cards: BoardCard[];
+}
+
+export interface BoardData {
+  columns: BoardColumn[];
+  tenants: string[];
+  assignees: string[];
+  profiles: string[];
+  latest_event_id: number;
+  now: number;
+}
+
+export interface BoardFilters {
+  q: string;
+  tenant: string;
+  assignee: string;
+  archived: boolean;
+}
+
+export const COLUMN_ORDER: Status[] = ["triage", "todo", "scheduled", "ready", "running", "blocked", "review", "done", "archived"];
+
+export const COLUMN_LABELS: Record<string, string> = {
+  triage: "Triage",
+  todo: "Todo",
+  scheduled: "Scheduled",
+  ready: "Ready",
+  running: "In progress",
+  blocked: "Blocked",
+  review: "Review",
+  done: "Done",
+  archived: "Archived",
+};
+
+export const columnLabel = (s: string) => COLUMN_LABELS[s] ?? s;
