@@ -609,6 +609,18 @@ describe("board and events", () => {
     expectError(await api.get("/api/board?include_archived=perhaps"), 400, "validation");
   });
 
+  it("GET /api/board?ids= returns just those cards, in board format, and what left the view", async () => {
+    const t = await taskIn(api, "running", { tenant: "ids-t", assignee: "boarder" });
+    const other = await createTask(api, { tenant: "elsewhere" });
+    const r = await api.get(`/api/board?ids=${t.id},${other.id},${UNKNOWN_ID}&tenant=ids-t`);
+    expect(r.status).toBe(200);
+    expect(r.json.cards.map((c: any) => c.id)).toEqual([t.id]);
+    expect(r.json.cards[0].vitals).toMatchObject({ attempt: 1 });
+    expect(r.json.missing).toEqual([other.id, UNKNOWN_ID]);
+    expect(typeof r.json.latest_event_id).toBe("number");
+    expectError(await api.get(`/api/board?ids=${Array.from({ length: 1001 }, (_, i) => `t_${i}`).join(",")}`), 400, "validation");
+  });
+
   it("GET /api/events?since=&limit= pages through the event log", async () => {
     const since = (await api.get("/api/health")).json.latest_event_id;
     const t = await createTask(api);

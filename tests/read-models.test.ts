@@ -78,6 +78,27 @@ describe("board", () => {
     expect(withArchived.columns.at(-1)!.count).toBe(1);
   });
 
+  it("cards by id equal the full board's cards, restricted to the view; ids off the view are missing", () => {
+    const k = f.k;
+    const p = k.create({ title: "parent", tenant: "acme" }).task.id;
+    const c = k.create({ title: "child", parents: [p], tenant: "acme" }).task.id;
+    k.comment(p, "amy", "x");
+    const r = k.create({ title: "runner", assignee: "dev" }).task.id;
+    k.claim(r, { workerPid: 3 });
+    k.heartbeat(r, { note: "going" });
+    const b = k.create({ title: "blocked" }).task.id;
+    k.block(b, { reason: "why not" });
+    const gone = k.create({ title: "gone" }).task.id;
+    k.archive(gone);
+    const full = new Map(k.board().columns.flatMap((x) => x.cards).map((x) => [x.id, x]));
+    const some = k.boardCards([p, c, r, b, gone, "t_nothere0"]);
+    expect(some.cards.map((x) => x.id).sort()).toEqual([p, c, r, b].sort());
+    for (const card of some.cards) expect(card).toEqual(full.get(card.id));
+    expect(some.missing).toEqual([gone, "t_nothere0"]);
+    expect(k.boardCards([p, r], { tenant: "acme" }).missing).toEqual([r]);
+    expect(k.boardCards([gone], { includeArchived: true }).cards[0].status).toBe("archived");
+  });
+
   it("orders a column by manual position first, then priority and age", () => {
     const k = f.k;
     const low = k.create({ title: "low", priority: 1 }).task.id;

@@ -45,6 +45,8 @@ export type BoardCard = Pick<CardRow, "id" | "title" | "status" | "created_at"> 
   };
 
 export interface BoardFilter {
+  /** Only these cards (the board refreshing what changed); the other filters still apply. */
+  ids?: string[] | null;
   tenant?: string | null;
   assignee?: string | null;
   q?: string | null;
@@ -80,10 +82,30 @@ export function boardQuery(k: KernelContext, f: BoardFilter = {}): Board {
   return k.db.transaction(() => buildBoard(k, f))();
 }
 
+/**
+ * Cards by id, in board format, for a live board that refetches only what changed. Ids that do
+ * not come back are not on this view any more (deleted, archived, or filtered out).
+ */
+export function boardCards(k: KernelContext, ids: string[], f: Omit<BoardFilter, "ids"> = {}): { cards: BoardCard[]; missing: string[]; latest_event_id: number; now: number } {
+  const b = boardQuery(k, { ...f, ids });
+  const cards = b.columns.flatMap((c) => c.cards);
+  const found = new Set(cards.map((c) => c.id));
+  return { cards, missing: ids.filter((id) => !found.has(id)), latest_event_id: b.latest_event_id, now: b.now };
+}
+
 function buildBoard(k: KernelContext, f: BoardFilter): Board {
   const now = k.now();
   const where: string[] = [];
   const params: Record<string, unknown> = {};
+  // With ids, every aggregate below is restricted to those tasks, so a refresh of a few cards
+  // costs a few index lookups, not a pass over the whole board.
+  const idsJson = f.ids ? JSON.stringify(f.ids) : null;
+  const scope = (col: string) => (idsJson ? ` AND ${col} IN (SELECT value FROM json_each(@ids))` : "");
+  const all = (sql: string) => (idsJson ? k.stmt(sql).all({ ids: idsJson }) : k.stmt(sql).all());
+  if (idsJson) {
+    where.push("id IN (SELECT value FROM json_each(@ids))");
+    params.ids = idsJson;
+  }
   if (!f.includeArchived) where.push("status != 'archived'");
   if (f.tenant) {
     where.push("tenant = @tenant");
@@ -107,45 +129,37 @@ function buildBoard(k: KernelContext, f: BoardFilter): Board {
     )
     .all(params) as CardRow[];
 
-  const parents = countMap(k.stmt("SELECT child_id AS id, COUNT(*) AS n FROM task_links GROUP BY child_id").all() as never);
+  const parents = countMap(all(`SELECT child_id AS id, COUNT(*) AS n FROM task_links WHERE 1${scope("child_id")} GROUP BY child_id`) as never);
   const children = new Map<string, { n: number; done: number }>();
-  for (const r of k
-    .stmt(
-      `SELECT l.parent_id AS id, COUNT(*) AS n, SUM(c.status IN ('done','archived')) AS done
-       FROM task_links l JOIN tasks c ON c.id = l.child_id GROUP BY l.parent_id`,
-    )
-    .all() as { id: string; n: number; done: number }[]) {
+  for (const r of all(
+    `SELECT l.parent_id AS id, COUNT(*) AS n, SUM(c.status IN ('done','archived')) AS done
+     FROM task_links l JOIN tasks c ON c.id = l.child_id WHERE 1${scope("l.parent_id")} GROUP BY l.parent_id`,
+  ) as { id: string; n: number; done: number }[]) {
     children.set(r.id, { n: r.n, done: r.done });
   }
-  const comments = countMap(k.stmt("SELECT task_id AS id, COUNT(*) AS n FROM task_comments GROUP BY task_id").all() as never);
+  const comments = countMap(all(`SELECT task_id AS id, COUNT(*) AS n FROM task_comments WHERE 1${scope("task_id")} GROUP BY task_id`) as never);
   const summaries = new Map<string, string>();
-  for (const r of k
-    .stmt(
-      `SELECT task_id AS id, summary FROM task_runs WHERE id IN
-         (SELECT MAX(id) FROM task_runs WHERE summary IS NOT NULL GROUP BY task_id)`,
-    )
-    .all() as { id: string; summary: string }[]) {
+  for (const r of all(
+    `SELECT task_id AS id, summary FROM task_runs WHERE id IN
+       (SELECT MAX(id) FROM task_runs WHERE summary IS NOT NULL${scope("task_id")} GROUP BY task_id)`,
+  ) as { id: string; summary: string }[]) {
     summaries.set(r.id, r.summary.length > 300 ? r.summary.slice(0, 299) + "…" : r.summary);
   }
   const waiting = new Map<string, string[]>();
-  for (const r of k
-    .stmt(
-      `SELECT l.child_id AS id, l.parent_id AS parent FROM task_links l
-       JOIN tasks c ON c.id = l.child_id JOIN tasks p ON p.id = l.parent_id
-       WHERE c.status IN ('todo','ready','scheduled') AND p.status NOT IN ('done','archived') ORDER BY l.parent_id`,
-    )
-    .all() as { id: string; parent: string }[]) {
+  for (const r of all(
+    `SELECT l.child_id AS id, l.parent_id AS parent FROM task_links l
+     JOIN tasks c ON c.id = l.child_id JOIN tasks p ON p.id = l.parent_id
+     WHERE c.status IN ('todo','ready','scheduled') AND p.status NOT IN ('done','archived')${scope("l.child_id")} ORDER BY l.parent_id`,
+  ) as { id: string; parent: string }[]) {
     (waiting.get(r.id) ?? waiting.set(r.id, []).get(r.id)!).push(r.parent);
   }
   const lastPayload = (kinds: string, status: string) => {
     const m = new Map<string, Record<string, unknown>>();
-    for (const r of k
-      .stmt(
-        `SELECT e.task_id AS id, e.payload FROM task_events e WHERE e.id IN (
-           SELECT MAX(e2.id) FROM task_events e2 JOIN tasks t ON t.id = e2.task_id
-           WHERE t.status = '${status}' AND e2.kind IN (${kinds}) GROUP BY e2.task_id)`,
-      )
-      .all() as { id: string; payload: string | null }[]) {
+    for (const r of all(
+      `SELECT e.task_id AS id, e.payload FROM task_events e WHERE e.id IN (
+         SELECT MAX(e2.id) FROM task_events e2 JOIN tasks t ON t.id = e2.task_id
+         WHERE t.status = '${status}' AND e2.kind IN (${kinds})${scope("t.id")} GROUP BY e2.task_id)`,
+    ) as { id: string; payload: string | null }[]) {
       const p = parseJson(r.payload);
       if (p && typeof p === "object") m.set(r.id, p as Record<string, unknown>);
     }
@@ -154,9 +168,9 @@ function buildBoard(k: KernelContext, f: BoardFilter): Board {
   const blockReasons = lastPayload("'blocked','gave_up','dependency_wait'", "blocked");
   const beats = lastPayload("'heartbeat'", "running");
   const runStarts = new Map<string, number>();
-  for (const r of k
-    .stmt("SELECT t.id AS id, r.started_at AS s FROM tasks t JOIN task_runs r ON r.id = t.current_run_id WHERE t.status = 'running'")
-    .all() as { id: string; s: number }[]) {
+  for (const r of all(
+    `SELECT t.id AS id, r.started_at AS s FROM tasks t JOIN task_runs r ON r.id = t.current_run_id WHERE t.status = 'running'${scope("t.id")}`,
+  ) as { id: string; s: number }[]) {
     runStarts.set(r.id, r.s);
   }
 

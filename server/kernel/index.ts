@@ -15,7 +15,7 @@ import { editTask, commentOnTask, type EditInput } from "./edit";
 import { moveTask, type MoveInput } from "./move";
 import * as live from "./liveness";
 import * as q from "./queries";
-import { boardQuery, type BoardFilter } from "./board-query";
+import { boardQuery, boardCards, type BoardFilter } from "./board-query";
 import { workerContext } from "./worker-context";
 import type { ExitInfo } from "./process-control";
 
@@ -72,6 +72,7 @@ export class Kernel {
   stats() { return q.stats(this.ctx); }
   assignees() { return q.assignees(this.ctx); }
   board(filter?: BoardFilter) { return boardQuery(this.ctx, filter); }
+  boardCards(ids: string[], filter?: Omit<BoardFilter, "ids">) { return boardCards(this.ctx, ids, filter); }
   context(id: string, opts?: { workspacePath?: string }) { return workerContext(this.ctx, id, opts); }
 }
 
