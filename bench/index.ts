@@ -18,6 +18,7 @@ const BENCHES: [string, string][] = [
   ["http", "http-bench.ts"],
   ["ws", "ws-latency.ts"],
   ["dispatch", "dispatch-bench.ts"],
+  ["board", "board-bench.ts"],
 ];
 
 const out: Record<string, unknown> = {};
