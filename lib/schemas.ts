@@ -82,6 +82,7 @@ export const bulkSchema = z
     delete: z.boolean().optional(),
     summary: nullable(text(20_000)),
     reason: nullable(text(20_000)),
+    kind: nullable(blockKindSchema),
   })
   .refine((b) => b.status !== undefined || b.assignee !== undefined || b.priority !== undefined || b.archive || b.delete, {
     message: "give at least one of status, assignee, priority, archive, delete",

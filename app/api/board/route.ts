@@ -23,6 +23,15 @@ export const GET = route((req, { rt }) => {
   return {
     ...board,
     profiles: Object.keys(rt.config.profiles).sort(),
-    config: { failure_limit: rt.config.dispatch.failure_limit, lanes_by_profile: rt.config.board.lanes_by_profile, default_tenant: rt.config.board.default_tenant },
+    config: {
+      failure_limit: rt.config.dispatch.failure_limit,
+      lanes_by_profile: rt.config.board.lanes_by_profile,
+      default_tenant: rt.config.board.default_tenant,
+      max_in_progress: rt.config.dispatch.max_in_progress,
+      // running/cap per swimlane: a profile's own cap, else the per-profile default (null = none)
+      profile_caps: Object.fromEntries(
+        Object.entries(rt.config.profiles).map(([name, p]) => [name, p.max_in_progress ?? rt.config.dispatch.max_in_progress_per_profile]),
+      ),
+    },
   };
 });

@@ -21,7 +21,7 @@ export const POST = route(
           if (b.assignee !== undefined) k.assign(id, b.assignee);
           if (b.priority !== undefined) k.edit(id, { priority: b.priority });
           if (b.archive) k.archive(id);
-          else if (b.status !== undefined) k.move(id, { status: b.status, summary: b.summary, reason: b.reason });
+          else if (b.status !== undefined) k.move(id, { status: b.status, summary: b.summary, reason: b.reason, kind: b.kind });
         });
         return { id, ok: true };
       } catch (e) {
