@@ -46,7 +46,7 @@ export function matchesFilters(c: BoardCard, f: BoardFilters, body?: string | nu
   return true;
 }
 
-function compareCards(a: BoardCard, b: BoardCard): number {
+export function compareCards(a: BoardCard, b: BoardCard): number {
   const pa = a.position ?? null;
   const pb = b.position ?? null;
   if (pa !== pb) {
@@ -56,7 +56,8 @@ function compareCards(a: BoardCard, b: BoardCard): number {
   }
   const pr = (b.priority ?? 0) - (a.priority ?? 0);
   if (pr) return pr;
-  return a.created_at - b.created_at || a.id.localeCompare(b.id);
+  // Ties keep their current order (Array.prototype.sort is stable): the server's rowid order.
+  return a.created_at - b.created_at;
 }
 
 function withCounts(board: BoardData): BoardData {
@@ -94,4 +95,16 @@ export function moveCard(board: BoardData, id: string, status: Status): BoardDat
   delete moved.vitals;
   if (status !== "blocked") delete moved.block_reason;
   return upsertCard(board, moved, true);
+}
+
+/** Optimistic reorder: new positions for some cards, each column re-sorted. */
+export function setPositions(board: BoardData, positions: Map<string, number>): BoardData {
+  return {
+    ...board,
+    columns: board.columns.map((col) =>
+      col.cards.some((c) => positions.has(c.id))
+        ? { ...col, cards: col.cards.map((c) => (positions.has(c.id) ? { ...c, position: positions.get(c.id) } : c)).sort(compareCards) }
+        : col,
+    ),
+  };
 }

@@ -5,20 +5,33 @@ import {
   DndContext, DragOverlay, KeyboardSensor, PointerSensor, TouchSensor, pointerWithin, rectIntersection,
   useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent,
 } from "@dnd-kit/core";
+import { sortableKeyboardCoordinates } from "@dnd-kit/sortable";
 import { api, errorMessage } from "@/lib/api-client";
-import { columnLabel, COLUMN_ORDER, type BoardData, type BoardFilters, type Status } from "@/lib/board-types";
+import { columnLabel, COLUMN_ORDER, type BoardCard, type BoardColumn as Column, type BoardData, type BoardFilters, type Status } from "@/lib/board-types";
 import { findCard } from "@/lib/board-state";
+import { planReorder } from "@/lib/reorder";
+import { bulkUpdate } from "@/lib/bulk-api";
+import { buildLanes, type Lane } from "@/lib/swimlanes";
+import type { BulkBody } from "@/lib/schemas";
 import { filtersToSearch, useLiveBoard } from "./use-live-board";
 import { BoardColumn } from "./board-column";
 import { BoardToolbar } from "./board-toolbar";
+import { BulkBar } from "./bulk-bar";
+import { ShortcutsDialog } from "./shortcuts-dialog";
+import { useBoardKeys } from "./use-board-keys";
+import { useSelection } from "./use-selection";
+import { useSwimlanes } from "./use-swimlanes";
 import { CardBody } from "./task-card";
 import { PromptDialog, type PromptRequest } from "./prompt-dialog";
 import { TaskDrawer } from "./task-drawer";
 import { Toasts, type Toast } from "./toasts";
 
+/** Cards under the pointer win over their column (so a drop on a card reorders), then columns. */
 const collisions: CollisionDetection = (args) => {
   const hits = pointerWithin(args);
-  return hits.length ? hits : rectIntersection(args);
+  const cards = hits.filter((h) => !String(h.id).startsWith("col:"));
+  if (cards.length) return cards;
+  return hits.length ? hits : rectIntersection(args).filter((h) => String(h.id).startsWith("col:"));
 };
 
 export function BoardApp({ initial, initialFilters, initialTask }: { initial: BoardData; initialFilters: BoardFilters; initialTask: string | null }) {
@@ -29,7 +42,11 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
   const onTaskEvents = useCallback((ids: Set<string>) => {
     if (taskRef.current && ids.has(taskRef.current)) setDrawerVersion((v) => v + 1);
   }, []);
-  const { board, filters, setFilters, connection, flash, clockOffset, move } = useLiveBoard(initial, initialFilters, onTaskEvents);
+  const { board, filters, setFilters, connection, flash, clockOffset, move, reorder } = useLiveBoard(initial, initialFilters, onTaskEvents);
+  const { selected, failed, select, selectMany, clear, settle } = useSelection();
+  const [swimlanes, setSwimlanes] = useSwimlanes();
+  const [help, setHelp] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [prompt, setPrompt] = useState<PromptRequest | null>(null);
   const [creatingIn, setCreatingIn] = useState<string | null>(null);
@@ -65,18 +82,64 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 6 } }),
-    useSensor(KeyboardSensor, { keyboardCodes: { start: ["Space"], cancel: ["Escape"], end: ["Space", "Enter"] } }),
+    useSensor(KeyboardSensor, { keyboardCodes: { start: ["Space"], cancel: ["Escape"], end: ["Space", "Enter"] }, coordinateGetter: sortableKeyboardCoordinates }),
   );
   const justDragged = useRef(0);
+
+  /** One change for every selected card; failures stay selected, outlined and listed in a toast. */
+  const runBulk = async (change: Omit<BulkBody, "ids">) => {
+    const ids = [...selected];
+    if (!ids.length) return;
+    const body = { ...change };
+    const n = `${ids.length} task${ids.length === 1 ? "" : "s"}`;
+    if (body.status === "done" && !body.summary) {
+      const r = await ask({ title: `Complete ${n}`, label: "Completion summary (one for all)", confirm: "Complete" });
+      if (!r) return;
+      body.summary = r.text;
+    }
+    if (body.status === "blocked" && !body.reason) {
+      const r = await ask({ title: `Block ${n}`, label: "Why are they blocked?", confirm: "Block" });
+      if (!r) return;
+      body.reason = r.text;
+    }
+    setBusy(true);
+    try {
+      const results = await bulkUpdate({ ids, ...body });
+      const fails = new Map(results.filter((r) => !r.ok).map((r) => [r.id, r.error?.message ?? "failed"] as const));
+      settle(fails);
+      if (fails.size) toast(`${fails.size} of ${n} not changed — ${[...fails].map(([id, m]) => `${id}: ${m}`).join("; ")}`);
+      else toast(`${n} updated`, "info");
+    } catch (err) {
+      toast(`Bulk change failed: ${errorMessage(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reorderWithin = async (id: string, overId: string, items: string[]) => {
+    const cards = items.map((x) => findCard(board, x)).filter((c): c is BoardCard => !!c);
+    const plan = planReorder(cards, id, overId);
+    if (!plan) return;
+    try {
+      await reorder(plan);
+    } catch (err) {
+      toast(`Could not reorder ${id}: ${errorMessage(err)}`);
+    }
+  };
 
   const onDragStart = (e: DragStartEvent) => setDragging(String(e.active.id));
   const onDragEnd = async (e: DragEndEvent) => {
     setDragging(null);
     justDragged.current = Date.now();
     const id = String(e.active.id);
-    const to = e.over?.data.current?.status as Status | undefined;
+    const over = e.over?.data.current as { status?: Status; type?: string; sortable?: { items: string[] } } | undefined;
+    const to = over?.status;
     const card = findCard(board, id);
-    if (!to || !card || card.status === to) return;
+    if (!to || !card) return;
+    if (card.status === to) {
+      if (over?.type === "card" && over.sortable && String(e.over!.id) !== id) await reorderWithin(id, String(e.over!.id), over.sortable.items.map(String));
+      return;
+    }
     if (to === "running") {
       toast("In progress is not a drop target: only a worker's claim starts a run. Move it to Ready and let the dispatcher pick it up.");
       return;
@@ -91,6 +154,7 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
       if (!r) return;
       extra = to === "done" ? { summary: r.text } : { reason: r.text, ...(r.kind ? { kind: r.kind } : {}) };
     }
+    if (selected.has(id) && selected.size > 1) return runBulk({ status: to, ...(extra.summary ? { summary: extra.summary } : {}), ...(extra.reason ? { reason: extra.reason } : {}) });
     try {
       await move(id, to, extra);
     } catch (err) {
@@ -103,8 +167,8 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
     setTask(id);
   }, []);
 
-  const create = async (status: string, title: string) => {
-    const t = await api.create({ title, triage: status === "triage" ? true : undefined });
+  const create = async (status: string, title: string, assignee?: string | null) => {
+    const t = await api.create({ title, triage: status === "triage" ? true : undefined, ...(assignee ? { assignee } : {}) });
     if (t.status !== status && (status === "todo" || status === "review")) await api.patch(t.id, { status: status as Status });
   };
 
@@ -113,25 +177,76 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
     .sort((a, b) => (COLUMN_ORDER.indexOf(a.status) + 1 || 99) - (COLUMN_ORDER.indexOf(b.status) + 1 || 99));
   const total = shown.reduce((n, c) => n + c.count, 0);
   const draggingCard = dragging ? findCard(board, dragging) : undefined;
+  const lanes = swimlanes ? buildLanes(shown) : null;
+
+  const state = useRef({ dragging, prompt, help, task });
+  state.current = { dragging, prompt, help, task };
+  useBoardKeys({
+    enabled: () => !state.current.dragging && !state.current.prompt && !state.current.help,
+    onToggle: (id) => select(id, "toggle"),
+    onCreate: (key) => setCreatingIn(key),
+    onHelp: () => setHelp(true),
+    onEscape: () => (state.current.task ? setTask(null) : clear()),
+  });
+
+  const columns = (cols: Column[], lane?: Lane) =>
+    cols.map((col) => {
+      const key = lane ? `${lane.key}:${col.status}` : col.status;
+      return (
+        <BoardColumn
+          key={key}
+          colKey={key}
+          lane={lane?.key}
+          inLane={!!lane}
+          column={col}
+          now={now}
+          flash={flash}
+          onOpen={open}
+          selected={selected}
+          failed={failed}
+          onSelect={select}
+          onSelectAll={selectMany}
+          creating={creatingIn === key}
+          onCreating={(o) => setCreatingIn(o ? key : null)}
+          onCreate={(title) => create(col.status, title, lane?.assignee)}
+        />
+      );
+    });
 
   return (
     <div className="flex h-screen flex-col">
-      <BoardToolbar filters={filters} onFilters={setFilters} tenants={board.tenants} assignees={board.assignees} connection={connection} total={total} />
+      <BoardToolbar
+        filters={filters}
+        onFilters={setFilters}
+        tenants={board.tenants}
+        assignees={board.assignees}
+        connection={connection}
+        total={total}
+        lanes={swimlanes}
+        onLanes={setSwimlanes}
+        onHelp={() => setHelp(true)}
+      />
       <DndContext sensors={sensors} collisionDetection={collisions} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
-        <main className="flex flex-1 gap-2 overflow-x-auto p-3" aria-label="Board">
-          {shown.map((col) => (
-            <BoardColumn
-              key={col.status}
-              column={col}
-              now={now}
-              flash={flash}
-              onOpen={open}
-              creating={creatingIn === col.status}
-              onCreating={(o) => setCreatingIn(o ? col.status : null)}
-              onCreate={(title) => create(col.status, title)}
-            />
-          ))}
-        </main>
+        {lanes ? (
+          <main className="flex flex-1 flex-col gap-3 overflow-auto p-3" aria-label="Board">
+            {lanes.map((lane) => (
+              <div key={lane.key} role="group" aria-label={`Lane ${lane.label}`} data-lane={lane.key} className="flex flex-col gap-1.5">
+                <header className="sticky left-0 flex items-center gap-2 px-1 text-[12px]">
+                  <h2 className="font-semibold">{lane.assignee ? `@${lane.label}` : lane.label}</h2>
+                  <span className="tabular-nums text-[var(--muted)]" data-testid="lane-count">{lane.total}</span>
+                  <span className="text-[var(--muted)]" data-testid="lane-running" title="running (per-profile caps are not in the board payload yet)">
+                    {lane.running} running
+                  </span>
+                </header>
+                <div className="flex gap-2">{columns(lane.columns, lane)}</div>
+              </div>
+            ))}
+          </main>
+        ) : (
+          <main className="flex flex-1 gap-2 overflow-x-auto p-3" aria-label="Board">
+            {columns(shown)}
+          </main>
+        )}
         <DragOverlay dropAnimation={null}>
           {draggingCard ? (
             <div className="w-[16rem] rotate-1 rounded-md border border-[var(--accent)] bg-[var(--card)] px-2.5 py-2 shadow-xl">
@@ -141,6 +256,8 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
         </DragOverlay>
       </DndContext>
       {task && <TaskDrawer key={task} id={task} version={drawerVersion} onClose={() => setTask(null)} onError={toast} ask={ask} />}
+      {selected.size > 0 && <BulkBar count={selected.size} busy={busy} onRun={runBulk} onClear={clear} />}
+      {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
       {prompt && <PromptDialog req={prompt} />}
       <Toasts toasts={toasts} onDismiss={(id) => setToasts((ts) => ts.filter((t) => t.id !== id))} />
     </div>

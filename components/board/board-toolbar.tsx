@@ -18,11 +18,14 @@ interface Props {
   assignees: string[];
   connection: ConnectionState;
   total: number;
+  lanes: boolean;
+  onLanes(on: boolean): void;
+  onHelp(): void;
 }
 
 const select = "rounded-md border border-[var(--line)] bg-[var(--card)] px-1.5 py-1 text-[12px] text-[var(--fg)] outline-none focus-visible:ring-2 focus-visible:ring-[var(--accent)]";
 
-export function BoardToolbar({ filters, onFilters, tenants, assignees, connection, total }: Props) {
+export function BoardToolbar({ filters, onFilters, tenants, assignees, connection, total, lanes, onLanes, onHelp }: Props) {
   const [q, setQ] = useState(filters.q);
   const search = useRef<HTMLInputElement>(null);
   // `/` focuses the search box (unless typing somewhere already).
@@ -71,10 +74,15 @@ export function BoardToolbar({ filters, onFilters, tenants, assignees, connectio
         <input type="checkbox" checked={filters.archived} onChange={(e) => onFilters({ ...filters, archived: e.target.checked })} className="accent-[var(--accent)]" />
         Show archived
       </label>
+      <label className="flex items-center gap-1 text-[12px] text-[var(--muted)]">
+        <input type="checkbox" checked={lanes} onChange={(e) => onLanes(e.target.checked)} className="accent-[var(--accent)]" />
+        Swimlanes
+      </label>
       <span className="ml-auto flex items-center gap-1.5 text-[12px] text-[var(--muted)]" data-testid="connection" data-state={connection} role="status" aria-label={`Connection: ${c.label}`}>
         <span aria-hidden className={`h-2 w-2 rounded-full ${c.dot}`} />
         {c.label}
       </span>
+      <button type="button" className="btn" onClick={onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">?</button>
       <ThemeToggle />
     </header>
   );

@@ -1,6 +1,7 @@
 "use client";
-import { memo, type KeyboardEvent } from "react";
-import { useDraggable } from "@dnd-kit/core";
+import { memo, type KeyboardEvent, type MouseEvent } from "react";
+import { useSortable } from "@dnd-kit/sortable";
+import { CSS } from "@dnd-kit/utilities";
 import type { BoardCard } from "@/lib/board-types";
 import { CardVitals, formatDuration } from "./card-vitals";
 
@@ -23,6 +24,12 @@ interface Props {
   now: number;
   flash?: number;
   onOpen(id: string): void;
+  /** Ctrl/Cmd-click toggles, Shift-click selects a range in the column. */
+  onSelect?(id: string, mode: "toggle" | "range"): void;
+  selected?: boolean;
+  /** Why the last bulk action failed for this card (shown as a red outline). */
+  failed?: string;
+  lane?: string;
   overlay?: boolean;
 }
 
@@ -61,12 +68,22 @@ export function CardBody({ card, now }: { card: BoardCard; now: number }) {
   );
 }
 
-export const TaskCard = memo(function TaskCard({ card, now, flash, onOpen, overlay }: Props) {
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: card.id, data: { status: card.status }, disabled: overlay });
+export const TaskCard = memo(function TaskCard({ card, now, flash, onOpen, onSelect, selected, failed, lane, overlay }: Props) {
+  const { attributes, listeners, setNodeRef, isDragging, transform, transition } = useSortable({
+    id: card.id,
+    data: { status: card.status, lane, type: "card" },
+    disabled: overlay,
+  });
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     listeners?.onKeyDown?.(e);
     if (e.key === "Enter" && !e.defaultPrevented) onOpen(card.id);
   };
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    if (onSelect && (e.metaKey || e.ctrlKey)) onSelect(card.id, "toggle");
+    else if (onSelect && e.shiftKey) onSelect(card.id, "range");
+    else onOpen(card.id);
+  };
+  const ring = failed ? "ring-2 ring-[var(--bad)]" : selected ? "ring-2 ring-[var(--accent)]" : "";
   return (
     <div
       ref={setNodeRef}
@@ -76,11 +93,17 @@ export const TaskCard = memo(function TaskCard({ card, now, flash, onOpen, overl
       aria-roledescription="draggable task card"
       aria-label={`${card.title} (${card.id})`}
       data-card-id={card.id}
+      data-selected={selected ? "1" : undefined}
+      data-failed={failed ? "1" : undefined}
+      title={failed}
       data-flash={flash ? flash % 2 : undefined}
       onKeyDown={onKeyDown}
-      onClick={() => onOpen(card.id)}
-      className={`card group cursor-pointer rounded-md border border-l-2 border-[var(--line)] bg-[var(--card)] px-2.5 py-2 shadow-[0_1px_0_var(--shadow)] outline-none hover:border-[var(--line-strong)] focus-visible:ring-2 focus-visible:ring-[var(--accent)] ${ageClass(card, now)} ${isDragging && !overlay ? "opacity-40" : ""} ${overlay ? "rotate-1 shadow-lg" : ""}`}
+      onClick={onClick}
+      style={{ transform: CSS.Translate.toString(transform), transition }}
+      className={`card group cursor-pointer rounded-md [contain-intrinsic-size:auto_76px] [content-visibility:auto] border border-l-2 border-[var(--line)] bg-[var(--card)] px-2.5 py-2 shadow-[0_1px_0_var(--shadow)] outline-none select-none hover:border-[var(--line-strong)] focus-visible:ring-2 focus-visible:ring-[var(--accent)] focus:outline-2 focus:outline-[var(--accent)] ${ring} ${ageClass(card, now)} ${isDragging && !overlay ? "opacity-40" : ""} ${overlay ? "rotate-1 shadow-lg" : ""}`}
     >
+      {selected && <span className="sr-only">Selected. </span>}
+      {failed && <span className="sr-only">Failed: {failed}</span>}
       <CardBody card={card} now={now} />
     </div>
   );

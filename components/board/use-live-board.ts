@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/lib/api-client";
 import type { BoardData, BoardFilters, Status } from "@/lib/board-types";
-import { cardFromTask, findCard, matchesFilters, moveCard, removeCard, upsertCard } from "@/lib/board-state";
+import { cardFromTask, findCard, matchesFilters, moveCard, removeCard, setPositions, upsertCard } from "@/lib/board-state";
 import { LiveSocket, type ConnectionState } from "@/lib/ws-client";
 import type { WsEvent } from "@/lib/ws-protocol";
 
@@ -145,5 +145,19 @@ export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, o
     [],
   );
 
-  return { board, filters, setFilters, connection, flash, clockOffset, reload, move };
+  /** Optimistic reorder: the new positions show at once; on a refusal the board reloads. */
+  const reorder = useCallback(
+    async (positions: Map<string, number>) => {
+      setBoard((b) => setPositions(b, positions));
+      try {
+        for (const [id, position] of positions) await api.patch(id, { position });
+      } catch (e) {
+        void reload().catch(() => undefined);
+        throw e;
+      }
+    },
+    [reload],
+  );
+
+  return { board, filters, setFilters, connection, flash, clockOffset, reload, move, reorder };
 }

@@ -1,0 +1,66 @@
+import { expect, test } from "@playwright/test";
+import { card, column, createTask, openBoard, uniq } from "./helpers";
+
+test("keyboard: j/k/h/l move focus, Enter opens the drawer, Esc closes, ? lists the shortcuts", async ({ page, request }) => {
+  const tenant = `keys-${Date.now().toString(36)}`;
+  const idea = await createTask(request, { title: uniq("Key idea"), tenant, triage: true });
+  const a = await createTask(request, { title: uniq("Key A"), tenant });
+  const b = await createTask(request, { title: uniq("Key B"), tenant });
+  await openBoard(page, `/?tenant=${tenant}`);
+  const ready = column(page, "Ready");
+  await expect(ready.getByRole("article")).toHaveCount(2);
+  const first = ready.getByRole("article").first();
+  const second = ready.getByRole("article").nth(1);
+
+  await page.keyboard.press("j"); // nothing focused: the first card of the board (Triage)
+  await expect(card(page, idea.title)).toBeFocused();
+  await page.keyboard.press("l");
+  await expect(first).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(second).toBeFocused();
+  await page.keyboard.press("k");
+  await expect(first).toBeFocused();
+  await page.keyboard.press("h");
+  await expect(card(page, idea.title)).toBeFocused();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("j");
+  await expect(second).toBeFocused();
+  const id = await second.getAttribute("data-card-id");
+  expect([a.id, b.id]).toContain(id);
+
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`task=${id}`));
+  await expect(page.getByRole("dialog", { name: /^Task / })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog", { name: /^Task / })).toHaveCount(0);
+  await expect(page).not.toHaveURL(/task=/);
+
+  // x selects the focused card; Esc clears the selection.
+  await second.focus();
+  await page.keyboard.press("x");
+  await expect(second).toHaveAttribute("data-selected", "1");
+  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toContainText("1 selected");
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toHaveCount(0);
+
+  // c opens inline create in the focused column.
+  await second.focus();
+  await page.keyboard.press("c");
+  await expect(ready.getByRole("textbox", { name: /New task title/ })).toBeFocused();
+  await page.keyboard.press("Escape");
+
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText("open the focused card");
+  await page.keyboard.press("Escape");
+  await expect(help).toHaveCount(0);
+
+  // Shortcuts never fire while typing: `/` focuses search and "jx" is typed into it.
+  await page.keyboard.press("/");
+  const search = page.getByRole("searchbox", { name: "Search tasks" });
+  await expect(search).toBeFocused();
+  await page.keyboard.type("jx?");
+  await expect(search).toHaveValue("jx?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toHaveCount(0);
+});

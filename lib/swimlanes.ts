@@ -1,0 +1,32 @@
+/** Swimlanes by assignee: the same columns, split into one row per assignee plus "Unassigned". */
+import type { BoardColumn } from "./board-types";
+
+export interface Lane {
+  key: string;
+  label: string;
+  assignee: string | null;
+  columns: BoardColumn[];
+  total: number;
+  running: number;
+}
+
+export function buildLanes(columns: BoardColumn[]): Lane[] {
+  const names = new Set<string>();
+  let unassigned = false;
+  for (const col of columns) for (const c of col.cards) c.assignee ? names.add(c.assignee) : (unassigned = true);
+  const lanes: (string | null)[] = [...[...names].sort(), ...(unassigned || !names.size ? [null] : [])];
+  return lanes.map((a) => {
+    const cols = columns.map((col) => {
+      const cards = col.cards.filter((c) => (c.assignee ?? null) === a);
+      return { ...col, cards, count: cards.length };
+    });
+    return {
+      key: a ?? "~unassigned",
+      label: a ?? "Unassigned",
+      assignee: a,
+      columns: cols,
+      total: cols.reduce((n, c) => n + c.count, 0),
+      running: cols.find((c) => c.status === "running")?.count ?? 0,
+    };
+  });
+}
