@@ -55,6 +55,20 @@ export const api = {
   action: (id: string, action: "unblock" | "archive") => call<unknown>(`/api/tasks/${encodeURIComponent(id)}/${action}`, { method: "POST" }),
   log: (id: string) =>
     call<{ exists: boolean; size: number; truncated: boolean; text: string }>(`/api/tasks/${encodeURIComponent(id)}/log?tail=200`),
+  logTail: (id: string, tail = 500, signal?: AbortSignal) =>
+    call<{ exists: boolean; size: number; truncated: boolean; text: string }>(`/api/tasks/${encodeURIComponent(id)}/log?tail=${tail}`, { signal }),
+  context: (id: string) => call<{ task_id: string; markdown: string }>(`/api/tasks/${encodeURIComponent(id)}/context`),
+  reclaim: (id: string, reason?: string) =>
+    call<unknown>(`/api/tasks/${encodeURIComponent(id)}/reclaim`, { method: "POST", body: reason ? { reason } : {} }),
+  link: (parentId: string, childId: string) =>
+    call<{ linked: boolean }>("/api/links", { method: "POST", body: { parent_id: parentId, child_id: childId } }),
+  unlink: (parentId: string, childId: string) =>
+    call<{ linked: boolean }>(`/api/links?parent_id=${encodeURIComponent(parentId)}&child_id=${encodeURIComponent(childId)}`, { method: "DELETE" }),
+  /** Cards matching a search (id, title, body, assignee, tenant), archived included. */
+  search: async (q: string, signal?: AbortSignal) => {
+    const b = await call<BoardData>(`/api/board${boardQueryString({ q, tenant: "", assignee: "", archived: true })}`, { signal });
+    return b.columns.flatMap((c) => c.cards);
+  },
 };
 
 export function errorMessage(e: unknown): string {

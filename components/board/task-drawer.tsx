@@ -5,6 +5,12 @@ import { columnLabel, type TaskDetail } from "@/lib/board-types";
 import type { PatchTaskBody } from "@/lib/schemas";
 import { Markdown } from "./markdown";
 import { DrawerHistory } from "./drawer-history";
+import { BodyEditor } from "@/components/task/body-editor";
+import { ContextBrief } from "@/components/task/context-brief";
+import { DependencyEditor } from "@/components/task/dependency-editor";
+import { LiveLog } from "@/components/task/live-log";
+import { RunHistory } from "@/components/task/run-history";
+import { TaskFields } from "@/components/task/task-fields";
 import type { PromptRequest } from "./prompt-dialog";
 
 interface Props {
@@ -21,8 +27,6 @@ const field = "rounded border border-[var(--line)] bg-[var(--card)] px-1.5 py-0.
 export function TaskDrawer({ id, version, onClose, onError, ask }: Props) {
   const [detail, setDetail] = useState<TaskDetail | null>(null);
   const [missing, setMissing] = useState<string | null>(null);
-  const [editingBody, setEditingBody] = useState(false);
-  const [bodyDraft, setBodyDraft] = useState("");
   const [comment, setComment] = useState("");
 
   const load = useCallback(() => {
@@ -87,8 +91,6 @@ export function TaskDrawer({ id, version, onClose, onError, ask }: Props) {
                 onBlur={(e) => Number(e.target.value) !== (t.priority ?? 0) && patch({ priority: Math.trunc(Number(e.target.value) || 0) })}
                 onKeyDown={(e) => e.key === "Enter" && e.currentTarget.blur()} />
             </label>
-            {t.tenant && <span>tenant {t.tenant}</span>}
-            {t.skills.length > 0 && <span>skills {t.skills.join(", ")}</span>}
           </div>
           <div className="flex flex-wrap gap-2" aria-label="Status actions" role="group">
             {t.status !== "done" && t.status !== "archived" && (
@@ -106,33 +108,14 @@ export function TaskDrawer({ id, version, onClose, onError, ask }: Props) {
             {(t.status === "blocked" || t.status === "scheduled") && <button type="button" className="btn" onClick={() => run(() => api.action(id, "unblock"))}>Unblock</button>}
             {t.status !== "archived" && <button type="button" className="btn" onClick={() => run(() => api.action(id, "archive"))}>Archive</button>}
           </div>
-          <section aria-label="Description">
-            <div className="mb-1 flex items-center text-[11px] font-semibold tracking-wide text-[var(--muted)] uppercase">
-              Description
-              <button type="button" className="btn ml-auto normal-case" onClick={() => {
-                if (editingBody) void patch({ body: bodyDraft || null });
-                else setBodyDraft(t.body ?? "");
-                setEditingBody(!editingBody);
-              }}>{editingBody ? "Save" : "Edit"}</button>
-            </div>
-            {editingBody ? (
-              <textarea value={bodyDraft} onChange={(e) => setBodyDraft(e.target.value)} rows={8} aria-label="Description (markdown)" className={`${field} w-full font-mono`} />
-            ) : t.body ? (
-              <Markdown text={t.body} />
-            ) : (
-              <p className="text-[var(--muted)]">No description. Press Edit to write one (markdown).</p>
-            )}
-          </section>
-          {(detail.parents.length > 0 || detail.children.length > 0) && (
-            <section aria-label="Dependencies" className="text-[12px]">
-              {detail.parents.length > 0 && <p>Parents: {detail.parents.map((p) => `${p.id} (${columnLabel(p.status)})`).join(", ")}</p>}
-              {detail.children.length > 0 && <p>Children: {detail.children.map((c) => `${c.id} (${columnLabel(c.status)})`).join(", ")}</p>}
-            </section>
-          )}
+          <BodyEditor body={t.body} onSave={(body) => patch({ body })} />
+          <TaskFields task={t} onSaved={load} />
+          <DependencyEditor detail={detail} onChanged={load} />
+          <ContextBrief id={id} version={version} />
           <section aria-label="Comments">
             <h3 className="mb-1 text-[11px] font-semibold tracking-wide text-[var(--muted)] uppercase">Comments ({detail.comments.length})</h3>
             <ul className="space-y-2">
-              {detail.comments.map((c) => (
+              {[...detail.comments].sort((a, b) => a.created_at - b.created_at || a.id - b.id).map((c) => (
                 <li key={c.id} className="rounded-md border border-[var(--line)] bg-[var(--card)] px-2.5 py-1.5" data-testid="comment">
                   <div className="text-[11px] text-[var(--muted)]">{c.author} · {new Date(c.created_at * 1000).toLocaleString()}</div>
                   <Markdown text={c.body} />
@@ -154,7 +137,12 @@ export function TaskDrawer({ id, version, onClose, onError, ask }: Props) {
               <button type="submit" className="btn mt-1" disabled={!comment.trim()}>Comment</button>
             </form>
           </section>
-          <DrawerHistory id={id} detail={detail} version={version} />
+          <RunHistory detail={detail} onReclaim={async () => {
+            const r = await ask({ title: "Reclaim task", label: "Why reclaim it?", confirm: "Reclaim" });
+            if (r) await run(() => api.reclaim(id, r.text));
+          }} />
+          <LiveLog id={id} running={t.status === "running"} version={version} />
+          <DrawerHistory detail={detail} />
         </div>
       )}
     </aside>

@@ -1,0 +1,71 @@
+"use client";
+import { useEffect, useState } from "react";
+import { api, errorMessage } from "@/lib/api-client";
+import { columnLabel, type BoardCard } from "@/lib/board-types";
+import { inputCls } from "./ui";
+
+interface Props {
+  label: string;
+  exclude: Set<string>;
+  onPick(id: string): void;
+  onCancel(): void;
+}
+
+/** A search box over the board (GET /api/board?q=); Enter on a bare id links it directly. */
+export function TaskPicker({ label, exclude, onPick, onCancel }: Props) {
+  const [q, setQ] = useState("");
+  const [found, setFound] = useState<{ term: string; hits: BoardCard[] }>({ term: "", hits: [] });
+  const [err, setErr] = useState<string | null>(null);
+  useEffect(() => {
+    const term = q.trim();
+    if (!term) return;
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      api.search(term, ctl.signal).then(
+        (cards) => { setFound({ term, hits: cards.filter((c) => !exclude.has(c.id)).slice(0, 8) }); setErr(null); },
+        (e) => { if (!ctl.signal.aborted) setErr(errorMessage(e)); },
+      );
+    }, 150);
+    return () => { clearTimeout(t); ctl.abort(); };
+  }, [q, exclude]);
+
+  // Results of an older search never answer Enter or show for a newer term.
+  const hits = found.term === q.trim() ? found.hits : [];
+  return (
+    <div className="mt-1">
+      <input
+        autoFocus
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        aria-label={label}
+        placeholder="Search by title or id, Enter links"
+        className={`${inputCls} w-full`}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") { e.stopPropagation(); onCancel(); }
+          if (e.key === "Enter") {
+            e.preventDefault();
+            const term = q.trim();
+            if (hits[0]) onPick(hits[0].id);
+            else if (/^t_[0-9a-z]+$/i.test(term)) onPick(term); // a bare id: let the server judge it
+            else if (term && found.term === term) setErr(`No task matches “${term}”.`);
+          }
+        }}
+      />
+      {!err && q.trim() && found.term === q.trim() && hits.length === 0 && <p className="text-[12px] text-[var(--muted)]">No matching task.</p>}
+      {err && <p className="text-[12px] text-[var(--bad)]">{err}</p>}
+      {hits.length > 0 && (
+        <ul role="listbox" aria-label={`${label} results`} className="mt-1 max-h-48 overflow-y-auto rounded border border-[var(--line)] bg-[var(--card)]">
+          {hits.map((c) => (
+            <li key={c.id} role="option" aria-selected={false}>
+              <button type="button" className="flex w-full gap-2 px-2 py-1 text-left text-[12px] hover:bg-[var(--chip)]" onClick={() => onPick(c.id)}>
+                <span className="font-mono text-[var(--muted)]">{c.id}</span>
+                <span className="truncate">{c.title}</span>
+                <span className="ml-auto shrink-0 text-[var(--muted)]">{columnLabel(c.status)}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
