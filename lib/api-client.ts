@@ -1,5 +1,5 @@
 /** Browser-side calls to the REST API (docs/api.md). Errors carry the server's message. */
-import type { BoardData, BoardFilters, Task, TaskDetail } from "./board-types";
+import type { BoardCard, BoardData, BoardFilters, Task, TaskDetail } from "./board-types";
 import type { CreateTaskBody, PatchTaskBody } from "./schemas";
 
 export class ApiError extends Error {
@@ -46,6 +46,13 @@ export function boardQueryString(f: BoardFilters): string {
 
 export const api = {
   board: (f: BoardFilters, signal?: AbortSignal) => call<BoardData>(`/api/board${boardQueryString(f)}`, { signal }),
+  /** Board cards by id (plus their parents) under the view's filters; `missing` left the view. */
+  cards: (ids: string[], f: BoardFilters) => {
+    const qs = boardQueryString(f);
+    return call<{ cards: BoardCard[]; missing: string[]; latest_event_id: number; now: number }>(
+      `/api/board?ids=${ids.map(encodeURIComponent).join(",")}${qs ? "&" + qs.slice(1) : ""}`,
+    );
+  },
   tasks: (ids: string[]) =>
     call<Task[]>(`/api/tasks?ids=${ids.map(encodeURIComponent).join(",")}&include_archived=1`),
   detail: (id: string) => call<TaskDetail>(`/api/tasks/${encodeURIComponent(id)}`),

@@ -1,21 +1,16 @@
 "use client";
 /**
  * The board's data: the columns, the filters (mirrored into the URL), one live WebSocket that
- * re-fetches only the cards that changed, and optimistic moves with rollback. Every network
+ * re-fetches only the cards that changed (GET /api/board?ids=, in board format, with their
+ * parents), and optimistic moves with rollback. Every network
  * update goes through one promise chain so a slow reload can never overwrite a newer card.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/lib/api-client";
 import type { BoardData, BoardFilters, Status } from "@/lib/board-types";
-import { cardFromTask, findCard, matchesFilters, moveCard, removeCard, setPositions, upsertCard } from "@/lib/board-state";
+import { cardFromTask, findCard, moveCard, removeCard, setPositions, upsertCard } from "@/lib/board-state";
 import { LiveSocket, type ConnectionState } from "@/lib/ws-client";
 import type { WsEvent } from "@/lib/ws-protocol";
-
-/** Events after which the board-computed aggregates (counts, vitals, reasons) may be stale. */
-const AGGREGATE_KINDS = new Set([
-  "created", "commented", "linked", "unlinked", "heartbeat", "claimed", "completed", "blocked", "gave_up", "dependency_wait",
-  "promoted", "deleted", "archived", "unblocked", "reclaimed", "status_changed", "claim_extended", "crashed", "timed_out",
-]);
 
 export function filtersToSearch(f: BoardFilters, task: string | null): string {
   const p = new URLSearchParams();
@@ -38,7 +33,6 @@ export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, o
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const pending = useRef(new Set<string>());
   const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const reconcileTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const onTaskEventsRef = useRef(onTaskEvents);
   useEffect(() => {
     onTaskEventsRef.current = onTaskEvents;
@@ -66,15 +60,15 @@ export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, o
     pending.current.clear();
     if (!ids.length) return;
     void enqueue(async () => {
-      const tasks = await api.tasks(ids);
-      const byId = new Map(tasks.map((t) => [t.id, t]));
+      // The server computes these cards exactly as on the full board (counts, vitals, waiting-on,
+      // block reason), restricted to the changed tasks and their parents, under this view's
+      // filters: no full reload after a change.
+      const r = await api.cards(ids, filtersRef.current);
       setBoard((b) => {
         let next = b;
-        for (const id of ids) {
-          const t = byId.get(id);
-          if (!t) next = removeCard(next, id);
-          else next = upsertCard(next, cardFromTask(t, findCard(b, id)), matchesFilters(cardFromTask(t), filtersRef.current, t.body));
-        }
+        for (const id of r.missing) next = removeCard(next, id);
+        for (const card of r.cards) next = upsertCard(next, card, true);
+        // `now` stays: every card takes it as a prop, and a new value would re-render all of them.
         return next;
       });
       setFlash((m) => {
@@ -91,13 +85,9 @@ export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, o
       for (const id of ids) pending.current.add(id);
       if (flushTimer.current) clearTimeout(flushTimer.current);
       flushTimer.current = setTimeout(flushChanged, 25);
-      if (events.some((e) => AGGREGATE_KINDS.has(e.kind))) {
-        if (reconcileTimer.current) clearTimeout(reconcileTimer.current);
-        reconcileTimer.current = setTimeout(() => void reload().catch(() => undefined), 800);
-      }
       onTaskEventsRef.current(ids);
     },
-    [flushChanged, reload],
+    [flushChanged],
   );
 
   // One socket per mounted board; StrictMode mounts twice, so the cleanup closes it (STACK P13).
@@ -111,7 +101,6 @@ export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, o
     return () => {
       sock.close();
       if (flushTimer.current) clearTimeout(flushTimer.current);
-      if (reconcileTimer.current) clearTimeout(reconcileTimer.current);
     };
     // The initial cursor only matters for the first connection; later ones resume from the socket's.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -87,10 +87,16 @@ export function boardQuery(k: KernelContext, f: BoardFilter = {}): Board {
  * not come back are not on this view any more (deleted, archived, or filtered out).
  */
 export function boardCards(k: KernelContext, ids: string[], f: Omit<BoardFilter, "ids"> = {}): { cards: BoardCard[]; missing: string[]; latest_event_id: number; now: number } {
-  const b = boardQuery(k, { ...f, ids });
+  // A change to a task also changes its parents' cards (children progress, link counts), and an
+  // event names only the task itself: bring the parents along.
+  const parents = k
+    .stmt("SELECT DISTINCT parent_id AS id FROM task_links WHERE child_id IN (SELECT value FROM json_each(?))")
+    .all(JSON.stringify(ids)) as { id: string }[];
+  const wanted = [...new Set([...ids, ...parents.map((p) => p.id)])];
+  const b = boardQuery(k, { ...f, ids: wanted });
   const cards = b.columns.flatMap((c) => c.cards);
   const found = new Set(cards.map((c) => c.id));
-  return { cards, missing: ids.filter((id) => !found.has(id)), latest_event_id: b.latest_event_id, now: b.now };
+  return { cards, missing: wanted.filter((id) => !found.has(id)), latest_event_id: b.latest_event_id, now: b.now };
 }
 
 function buildBoard(k: KernelContext, f: BoardFilter): Board {
