@@ -1,5 +1,6 @@
 import type { CliContext } from "../context";
 import { isKanbanError } from "../../kernel/errors";
+import { LinuxProcessControl } from "../../kernel/process-control";
 
 /** Exit code 1 from a verb that already reported its failures on stderr. */
 export class ReportedFailure extends Error {
@@ -33,14 +34,8 @@ export function forEachId(ctx: CliContext, verb: string, ids: string[], fn: (id:
  */
 export async function finishTermination(pid: number | null, graceMs = 5000): Promise<void> {
   if (pid == null) return;
-  const alive = () => {
-    try {
-      process.kill(-pid, 0);
-      return true;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === "EPERM";
-    }
-  };
+  const proc = new LinuxProcessControl();
+  const alive = () => proc.groupAlive(pid);
   const deadline = Date.now() + graceMs;
   while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (alive()) {
