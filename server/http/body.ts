@@ -4,8 +4,7 @@
  */
 import type { z } from "zod";
 import { HttpError } from "./errors";
-
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { MAX_BODY_BYTES } from "./guards"; // one limit: the server's early check and this reader agree
 
 async function readLimited(req: Request): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
