@@ -1,4 +1,5 @@
 import { getRuntime } from "@/server/runtime";
+import { boardPayload } from "@/server/board-payload";
 import { BoardApp } from "@/components/board/board-app";
 import type { BoardData, BoardFilters } from "@/lib/board-types";
 
@@ -13,7 +14,6 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   const sp = await searchParams;
   const filters: BoardFilters = { q: one(sp.q), tenant: one(sp.tenant), assignee: one(sp.assignee), archived: one(sp.archived) === "1" };
   const rt = getRuntime();
-  const board = rt.kernel.board({ tenant: filters.tenant || null, assignee: filters.assignee || null, q: filters.q || null, includeArchived: filters.archived });
-  const data: BoardData = { ...board, profiles: Object.keys(rt.config.profiles).sort() };
+  const data: BoardData = boardPayload(rt, { tenant: filters.tenant || null, assignee: filters.assignee || null, q: filters.q || null, includeArchived: filters.archived });
   return <BoardApp initial={data} initialFilters={filters} initialTask={one(sp.task) || null} />;
 }

@@ -115,7 +115,11 @@ async function measure(n: number) {
     const lat: number[] = [];
     const env: NodeJS.ProcessEnv = { ...process.env, KANBAN_HOME: home, NO_COLOR: "1" };
     delete env.KANBAN_DB;
-    const target = ids[0];
+    // The card a person is looking at: the first one on screen in Ready (columns are windowed, so
+    // a card far down the column is not in the DOM until scrolled to).
+    await ready.evaluate((el) => { (el.querySelector("[data-scroll]") as HTMLElement).scrollTop = 0; });
+    const target = (await ready.locator('[role=listitem][aria-posinset="1"] [role=article]').getAttribute("data-card-id"))!;
+    if (!ids.includes(target)) throw new Error(`unexpected card ${target}`);
     for (let i = 0; i < WRITES; i++) {
       const title = `Renamed ${i} ${Date.now()}`;
       await page.evaluate(({ id, title }) => {

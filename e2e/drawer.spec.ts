@@ -60,7 +60,8 @@ test("filters live in the URL and narrow the board", async ({ page, request }) =
   const mine = uniq("Tenant task");
   const other = uniq("Other task");
   await createTask(request, { title: mine, tenant });
-  await createTask(request, { title: other });
+  // Top priority so it sorts near the top of the (windowed) unfiltered Ready column.
+  await createTask(request, { title: other, priority: 99 });
   await openBoard(page, `/?tenant=${encodeURIComponent(tenant)}`);
   await expect(card(column(page, "Ready"), mine)).toBeVisible();
   await expect(card(page, other)).toHaveCount(0);

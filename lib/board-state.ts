@@ -2,7 +2,7 @@
  * Pure board-state helpers: merge changed tasks into the columns, remove deleted ones, move a card
  * optimistically. The live hook feeds them; nothing here touches the network or the DOM.
  */
-import type { BoardCard, BoardData, BoardFilters, Status, Task } from "./board-types";
+import type { BoardCard, BoardColumn, BoardData, BoardFilters, Status, Task } from "./board-types";
 
 const CARD_FIELDS = [
   "id", "title", "assignee", "status", "priority", "created_at", "started_at", "completed_at", "workspace_kind",
@@ -60,10 +60,6 @@ export function compareCards(a: BoardCard, b: BoardCard): number {
   return a.created_at - b.created_at;
 }
 
-function withCounts(board: BoardData): BoardData {
-  return { ...board, columns: board.columns.map((c) => ({ ...c, count: c.cards.length })) };
-}
-
 export function findCard(board: BoardData, id: string): BoardCard | undefined {
   for (const col of board.columns) {
     const c = col.cards.find((x) => x.id === id);
@@ -72,26 +68,55 @@ export function findCard(board: BoardData, id: string): BoardCard | undefined {
   return undefined;
 }
 
+/**
+ * Columns that do not hold the card keep their identity (same object, same card array), so a
+ * live change re-renders only the columns it touches.
+ */
+const without = (col: BoardColumn, id: string): BoardColumn => {
+  if (!col.cards.some((x) => x.id === id)) return col;
+  const cards = col.cards.filter((x) => x.id !== id);
+  return { ...col, cards, count: cards.length };
+};
+
 export function removeCard(board: BoardData, id: string): BoardData {
   if (!findCard(board, id)) return board;
-  return withCounts({ ...board, columns: board.columns.map((c) => ({ ...c, cards: c.cards.filter((x) => x.id !== id) })) });
+  return { ...board, columns: board.columns.map((c) => without(c, id)) };
 }
 
 /** Puts `card` into its status column (replacing any old copy), or drops it when filtered out. */
 export function upsertCard(board: BoardData, card: BoardCard, visible: boolean): BoardData {
-  const without = board.columns.map((c) => ({ ...c, cards: c.cards.filter((x) => x.id !== card.id) }));
-  if (!visible) return withCounts({ ...board, columns: without });
-  let columns = without;
-  if (!columns.some((c) => c.status === card.status)) columns = [...columns, { status: card.status as Status, count: 0, cards: [] }];
-  columns = columns.map((c) => (c.status === card.status ? { ...c, cards: [...c.cards, card].sort(compareCards) } : c));
-  return withCounts({ ...board, columns });
+  // Same column and same sort keys (a title edit, a heartbeat): replace in place, so the card keeps
+  // its place among equal keys (the server breaks those ties by insertion order, which we cannot see).
+  if (visible) {
+    const col = board.columns.find((c) => c.status === card.status);
+    const i = col ? col.cards.findIndex((x) => x.id === card.id) : -1;
+    if (col && i >= 0 && compareCards(col.cards[i], card) === 0 && (col.cards[i].position ?? null) === (card.position ?? null)) {
+      const cards = col.cards.slice();
+      cards[i] = card;
+      return { ...board, columns: board.columns.map((c) => (c === col ? { ...c, cards } : c)) };
+    }
+  }
+  let columns = board.columns.map((c) => without(c, card.id));
+  if (visible) {
+    if (!columns.some((c) => c.status === card.status)) columns = [...columns, { status: card.status as Status, count: 0, cards: [] }];
+    columns = columns.map((c) => {
+      if (c.status !== card.status) return c;
+      const cards = [...c.cards, card].sort(compareCards);
+      return { ...c, cards, count: cards.length };
+    });
+  }
+  return { ...board, columns };
 }
 
 /** Optimistic move: the card shows in the target column at once. */
-export function moveCard(board: BoardData, id: string, status: Status): BoardData {
+export function moveCard(board: BoardData, id: string, status: Status, assignee?: string | null): BoardData {
   const card = findCard(board, id);
   if (!card) return board;
   const moved: BoardCard = { ...card, status };
+  if (assignee !== undefined) {
+    if (assignee) moved.assignee = assignee;
+    else delete moved.assignee;
+  }
   delete moved.vitals;
   if (status !== "blocked") delete moved.block_reason;
   return upsertCard(board, moved, true);

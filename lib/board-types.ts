@@ -16,6 +16,13 @@ export interface BoardData {
   tenants: string[];
   assignees: string[];
   profiles: string[];
+  /** From config.yaml; absent only in old payloads. */
+  config?: {
+    failure_limit: number;
+    max_in_progress: number | null;
+    /** Per-profile running cap (null = no cap). */
+    profile_caps: Record<string, number | null>;
+  };
   latest_event_id: number;
   now: number;
 }

@@ -23,6 +23,7 @@ export const createTaskSchema = z.strictObject({
   skills: nullable(z.array(text(100)).max(50)),
   parents: z.array(id).max(100).optional(),
   triage: z.boolean().optional(),
+  review: z.boolean().optional(),
   idempotency_key: nullable(text(200)),
   /** Hermes-style spec: scratch | dir:<abs> | worktree[:<abs>] (or the two fields below). */
   workspace: text(4096).optional(),

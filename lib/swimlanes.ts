@@ -8,9 +8,15 @@ export interface Lane {
   columns: BoardColumn[];
   total: number;
   running: number;
+  /** The assignee's profile cap on running tasks (null: none, or not a configured profile). */
+  cap: number | null;
 }
 
-export function buildLanes(columns: BoardColumn[]): Lane[] {
+const UNASSIGNED = "~unassigned";
+/** The assignee a lane key stands for (the Unassigned lane: null). */
+export const laneAssignee = (key: string): string | null => (key === UNASSIGNED ? null : key);
+
+export function buildLanes(columns: BoardColumn[], caps: Record<string, number | null> = {}): Lane[] {
   const names = new Set<string>();
   let unassigned = false;
   for (const col of columns) for (const c of col.cards) c.assignee ? names.add(c.assignee) : (unassigned = true);
@@ -21,12 +27,13 @@ export function buildLanes(columns: BoardColumn[]): Lane[] {
       return { ...col, cards, count: cards.length };
     });
     return {
-      key: a ?? "~unassigned",
+      key: a ?? UNASSIGNED,
       label: a ?? "Unassigned",
       assignee: a,
       columns: cols,
       total: cols.reduce((n, c) => n + c.count, 0),
       running: cols.find((c) => c.status === "running")?.count ?? 0,
+      cap: a ? (caps[a] ?? null) : null,
     };
   });
 }

@@ -104,6 +104,7 @@ describe("POST /api/tasks", () => {
     const parent = r.json.id;
     expect((await api.post("/api/tasks", { title: "child", parents: [parent] })).json.status).toBe("todo");
     expect((await api.post("/api/tasks", { title: "idea", triage: true })).json.status).toBe("triage");
+    expect((await api.post("/api/tasks", { title: "to review", review: true })).json.status).toBe("review");
     const later = Math.floor(Date.now() / 1000) + 3600;
     const s = await api.post("/api/tasks", { title: "later", scheduled_at: later });
     expect(s.json).toMatchObject({ status: "scheduled", scheduled_at: later });

@@ -36,6 +36,13 @@ describe("create", () => {
     expect(JSON.parse(lastEvent(a.id).payload)).toEqual({ assignee: "backend-dev", status: "ready", parents: [], tenant: "acme", skills: ["x", "y"] });
     expect(f.k.create({ title: "B", parents: [a.id] }).task.status).toBe("todo");
     expect(f.k.create({ title: "C", triage: true, parents: [a.id] }).task.status).toBe("triage");
+    // Created from the board's Review column: one write, never visible as ready to the dispatcher.
+    const r = f.k.create({ title: "R", review: true }).task;
+    expect(r.status).toBe("review");
+    expect(JSON.parse(lastEvent(r.id).payload).status).toBe("review");
+    const before = f.k.db.prepare("SELECT COUNT(*) AS n FROM tasks").get();
+    expect(() => f.k.create({ title: "both", triage: true, review: true })).toThrow(/triage or review, not both/);
+    expect(f.k.db.prepare("SELECT COUNT(*) AS n FROM tasks").get()).toEqual(before);
     const s = f.k.create({ title: "D", scheduled_at: f.clock.now() + 60 }).task;
     expect(s.status).toBe("scheduled");
     expect(eventKinds(f.k, s.id)).toEqual(["created", "scheduled"]);

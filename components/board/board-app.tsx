@@ -1,6 +1,6 @@
 "use client";
 /** The board: toolbar, columns with drag and drop, the task drawer, dialogs and toasts. */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   DndContext, DragOverlay, KeyboardSensor, PointerSensor, TouchSensor, pointerWithin, rectIntersection,
   useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent,
@@ -11,8 +11,8 @@ import { columnLabel, COLUMN_ORDER, type BoardCard, type BoardColumn as Column, 
 import { findCard } from "@/lib/board-state";
 import { planReorder } from "@/lib/reorder";
 import { bulkUpdate } from "@/lib/bulk-api";
-import { buildLanes, type Lane } from "@/lib/swimlanes";
-import type { BulkBody } from "@/lib/schemas";
+import { buildLanes, laneAssignee, type Lane } from "@/lib/swimlanes";
+import type { BulkBody, CreateTaskBody } from "@/lib/schemas";
 import { filtersToSearch, useLiveBoard } from "./use-live-board";
 import { BoardColumn } from "./board-column";
 import { BoardToolbar } from "./board-toolbar";
@@ -132,33 +132,45 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
     setDragging(null);
     justDragged.current = Date.now();
     const id = String(e.active.id);
-    const over = e.over?.data.current as { status?: Status; type?: string; sortable?: { items: string[] } } | undefined;
+    const over = e.over?.data.current as { status?: Status; type?: string; lane?: string; sortable?: { items: string[] } } | undefined;
     const to = over?.status;
     const card = findCard(board, id);
     if (!to || !card) return;
-    if (card.status === to) {
+    // In swimlanes, dropping into another lane reassigns to that lane's assignee (same PATCH).
+    const fromLane = (e.active.data.current as { lane?: string } | undefined)?.lane;
+    const reassign = swimlanes && over?.lane !== undefined && fromLane !== over.lane ? { assignee: laneAssignee(over.lane) } : null;
+    if (card.status === to && !reassign) {
       if (over?.type === "card" && over.sortable && String(e.over!.id) !== id) await reorderWithin(id, String(e.over!.id), over.sortable.items.map(String));
       return;
     }
-    if (to === "running") {
+    if (to === "running" && card.status !== "running") {
       toast("In progress is not a drop target: only a worker's claim starts a run. Move it to Ready and let the dispatcher pick it up.");
       return;
     }
-    let extra: { summary?: string; reason?: string; kind?: string } = {};
-    if (to === "done" || to === "blocked") {
+    let extra: Pick<BulkBody, "summary" | "reason" | "kind"> = {};
+    if (card.status !== to && (to === "done" || to === "blocked")) {
       const r = await ask(
         to === "done"
           ? { title: `Complete “${card.title}”`, label: "Completion summary", confirm: "Complete" }
           : { title: `Block “${card.title}”`, label: "Why is it blocked?", confirm: "Block", withKind: true },
       );
       if (!r) return;
-      extra = to === "done" ? { summary: r.text } : { reason: r.text, ...(r.kind ? { kind: r.kind } : {}) };
+      extra = to === "done" ? { summary: r.text } : { reason: r.text, ...(r.kind ? { kind: r.kind as BulkBody["kind"] } : {}) };
     }
-    if (selected.has(id) && selected.size > 1) return runBulk({ status: to, ...(extra.summary ? { summary: extra.summary } : {}), ...(extra.reason ? { reason: extra.reason } : {}) });
+    if (selected.has(id) && selected.size > 1) {
+      return runBulk({
+        ...(card.status !== to ? { status: to } : {}),
+        ...(reassign ?? {}),
+        ...(extra.summary ? { summary: extra.summary } : {}),
+        ...(extra.reason ? { reason: extra.reason } : {}),
+        ...(extra.kind ? { kind: extra.kind } : {}),
+      });
+    }
     try {
-      await move(id, to, extra);
+      await move(id, to, { ...extra, ...(reassign ?? {}) });
     } catch (err) {
-      toast(`Could not move ${id} to ${columnLabel(to)}: ${errorMessage(err)}`);
+      const where = reassign ? `${reassign.assignee ? `@${reassign.assignee}` : "Unassigned"}${card.status !== to ? ` / ${columnLabel(to)}` : ""}` : columnLabel(to);
+      toast(`Could not move ${id} to ${where}: ${errorMessage(err)}`);
     }
   };
 
@@ -167,17 +179,34 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
     setTask(id);
   }, []);
 
-  const create = async (status: string, title: string, assignee?: string | null) => {
-    const t = await api.create({ title, triage: status === "triage" ? true : undefined, ...(assignee ? { assignee } : {}) });
-    if (t.status !== status && (status === "todo" || status === "review")) await api.patch(t.id, { status: status as Status });
-  };
+  /** One atomic create: Triage and Review start there; Todo holds a task only while a parent is undone. */
+  const create = useCallback(
+    async (status: Status, draft: CreateTaskBody, laneAssignee: string | null) => {
+      const body: CreateTaskBody = { ...draft };
+      if (laneAssignee && body.assignee === undefined) body.assignee = laneAssignee;
+      if (status === "triage") body.triage = true;
+      if (status === "review") body.review = true;
+      const t = await api.create(body);
+      if (t.status !== status) toast(`${t.id} went to ${columnLabel(t.status)}${status === "todo" ? ": no unfinished parent to wait on" : ""}`, "info");
+    },
+    [toast],
+  );
+  const suggest = useMemo(
+    () => ({ assignees: [...new Set([...board.profiles, ...board.assignees])].sort(), tenants: board.tenants }),
+    [board.profiles, board.assignees, board.tenants],
+  );
 
-  const shown = board.columns
-    .filter((c) => c.status !== "archived" || filters.archived)
-    .sort((a, b) => (COLUMN_ORDER.indexOf(a.status) + 1 || 99) - (COLUMN_ORDER.indexOf(b.status) + 1 || 99));
+  const shown = useMemo(
+    () =>
+      board.columns
+        .filter((c) => c.status !== "archived" || filters.archived)
+        .sort((a, b) => (COLUMN_ORDER.indexOf(a.status) + 1 || 99) - (COLUMN_ORDER.indexOf(b.status) + 1 || 99)),
+    [board.columns, filters.archived],
+  );
   const total = shown.reduce((n, c) => n + c.count, 0);
   const draggingCard = dragging ? findCard(board, dragging) : undefined;
-  const lanes = swimlanes ? buildLanes(shown) : null;
+  const caps = board.config?.profile_caps;
+  const lanes = useMemo(() => (swimlanes ? buildLanes(shown, caps) : null), [swimlanes, shown, caps]);
 
   const state = useRef({ dragging, prompt, help, task });
   state.current = { dragging, prompt, help, task };
@@ -201,14 +230,17 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
           column={col}
           now={now}
           flash={flash}
+          dragging={dragging}
           onOpen={open}
           selected={selected}
           failed={failed}
           onSelect={select}
           onSelectAll={selectMany}
           creating={creatingIn === key}
-          onCreating={(o) => setCreatingIn(o ? key : null)}
-          onCreate={(title) => create(col.status, title, lane?.assignee)}
+          onCreating={setCreatingIn}
+          onCreate={create}
+          suggest={suggest}
+          laneAssignee={lane?.assignee ?? null}
         />
       );
     });
@@ -234,8 +266,12 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
                 <header className="sticky left-0 flex items-center gap-2 px-1 text-[12px]">
                   <h2 className="font-semibold">{lane.assignee ? `@${lane.label}` : lane.label}</h2>
                   <span className="tabular-nums text-[var(--muted)]" data-testid="lane-count">{lane.total}</span>
-                  <span className="text-[var(--muted)]" data-testid="lane-running" title="running (per-profile caps are not in the board payload yet)">
-                    {lane.running} running
+                  <span
+                    className={`tabular-nums ${lane.cap != null && lane.running >= lane.cap ? "text-[var(--warn)]" : "text-[var(--muted)]"}`}
+                    data-testid="lane-running"
+                    title={lane.cap != null ? `running / this profile's cap (max_in_progress)` : "running (no cap for this assignee)"}
+                  >
+                    {lane.cap != null ? `${lane.running}/${lane.cap} running` : `${lane.running} running`}
                   </span>
                 </header>
                 <div className="flex gap-2">{columns(lane.columns, lane)}</div>

@@ -1,10 +1,16 @@
 "use client";
+import { memo, useEffect, useRef, useState } from "react";
 import { useDroppable } from "@dnd-kit/core";
 import { SortableContext, verticalListSortingStrategy } from "@dnd-kit/sortable";
-import type { BoardColumn as Column } from "@/lib/board-types";
+import type { BoardColumn as Column, Status } from "@/lib/board-types";
+import type { CreateTaskBody } from "@/lib/schemas";
 import { columnLabel } from "@/lib/board-types";
-import { TaskCard } from "./task-card";
-import { InlineCreate } from "./inline-create";
+import { estimateCardHeight, TaskCard } from "./task-card";
+import { InlineCreate, type CreateSuggestions } from "./inline-create";
+import { useVirtualColumn } from "./use-virtual-column";
+import { registerColumn } from "./column-registry";
+
+const GAP = 6;
 
 /** Columns where `+` makes sense: a new task can start there without a summary, reason or date. */
 const CREATABLE = new Set(["triage", "todo", "ready", "review"]);
@@ -33,15 +39,55 @@ interface Props {
   onSelectAll(ids: string[], on: boolean): void;
   now: number;
   flash: Map<string, number>;
+  /** The card being dragged stays mounted even when scrolled out of the window. */
+  dragging: string | null;
   onOpen(id: string): void;
   creating: boolean;
-  onCreating(open: boolean): void;
-  onCreate(title: string): Promise<void>;
+  /** Opens (`colKey`) or closes (null) the inline create form. */
+  onCreating(colKey: string | null): void;
+  onCreate(status: Status, draft: CreateTaskBody, laneAssignee: string | null): Promise<void>;
+  suggest: CreateSuggestions;
+  laneAssignee?: string | null;
 }
 
-export function BoardColumn({ column, colKey, lane, inLane, selected, failed, onSelect, onSelectAll, now, flash, onOpen, creating, onCreating, onCreate }: Props) {
+/** Same set/map entries for this column's cards (the maps are board-wide; most changes are elsewhere). */
+function sameFor<V>(cards: readonly { id: string }[], a: ReadonlyMap<string, V> | ReadonlySet<string>, b: typeof a): boolean {
+  if (a === b) return true;
+  if (a instanceof Set || b instanceof Set) {
+    const x = a as ReadonlySet<string>;
+    const y = b as ReadonlySet<string>;
+    return cards.every((c) => x.has(c.id) === y.has(c.id));
+  }
+  const x = a as ReadonlyMap<string, V>;
+  const y = b as ReadonlyMap<string, V>;
+  return cards.every((c) => x.get(c.id) === y.get(c.id));
+}
+
+/** A column re-renders only when its own cards, their selection/flash/failure, or its props change. */
+function sameColumn(a: Props, b: Props): boolean {
+  for (const k of Object.keys(b) as (keyof Props)[]) {
+    if (k === "selected" || k === "failed" || k === "flash") continue;
+    if (a[k] !== b[k]) return false;
+  }
+  const cards = b.column.cards;
+  return sameFor(cards, a.selected, b.selected) && sameFor(cards, a.failed, b.failed) && sameFor(cards, a.flash, b.flash);
+}
+
+export const BoardColumn = memo(function BoardColumn({ column, colKey, lane, inLane, selected, failed, onSelect, onSelectAll, now, flash, dragging, onOpen, creating, onCreating, onCreate, suggest, laneAssignee = null }: Props) {
   const { setNodeRef, isOver } = useDroppable({ id: `col:${colKey}`, data: { status: column.status, lane, type: "column" } });
-  const ids = column.cards.map((c) => c.id);
+  // A new id array only when the order or membership changed: SortableContext and the window key on it.
+  const idsRef = useRef<string[]>([]);
+  if (idsRef.current.length !== column.cards.length || column.cards.some((c, i) => c.id !== idsRef.current[i])) idsRef.current = column.cards.map((c) => c.id);
+  const ids = idsRef.current;
+  const [focused, setFocused] = useState<string | null>(null);
+  const cards = column.cards;
+  const { scrollRef, listRef, items, total, measure, reveal } = useVirtualColumn(ids, {
+    estimate: (i) => (cards[i] ? estimateCardHeight(cards[i]) : 76),
+    gap: GAP,
+    pinned: [focused, dragging],
+  });
+  useEffect(() => registerColumn(colKey, { ids, reveal }), [colKey, ids, reveal]);
+  const byId = new Map(cards.map((c) => [c.id, c]));
   const allSelected = ids.length > 0 && ids.every((id) => selected.has(id));
   const label = columnLabel(column.status);
   const refuses = column.status === "running";
@@ -75,7 +121,7 @@ export function BoardColumn({ column, colKey, lane, inLane, selected, failed, on
         {CREATABLE.has(column.status) && (
           <button
             type="button"
-            onClick={() => onCreating(true)}
+            onClick={() => onCreating(colKey)}
             aria-label={`Create task in ${label}`}
             className={`${ids.length ? "" : "ml-auto"} rounded px-1.5 text-[15px] leading-5 text-[var(--muted)] hover:bg-[var(--chip)] hover:text-[var(--fg)] focus-visible:ring-2 focus-visible:ring-[var(--accent)] focus-visible:outline-none`}
           >
@@ -83,25 +129,45 @@ export function BoardColumn({ column, colKey, lane, inLane, selected, failed, on
           </button>
         )}
       </header>
-      <div className={`flex min-h-24 flex-col gap-1.5 px-1.5 pb-2 ${inLane ? "" : "flex-1 overflow-y-auto"}`} data-testid="column-cards">
-        {creating && <InlineCreate label={label} onCancel={() => onCreating(false)} onCreate={onCreate} />}
-        <SortableContext id={`sort:${colKey}`} items={ids} strategy={verticalListSortingStrategy}>
-          {column.cards.map((c) => (
-            <TaskCard
-              key={c.id}
-              card={c}
-              lane={lane}
-              now={now}
-              flash={flash.get(c.id)}
-              onOpen={onOpen}
-              onSelect={onSelect}
-              selected={selected.has(c.id)}
-              failed={failed.get(c.id)}
-            />
-          ))}
-        </SortableContext>
+      <div
+        ref={scrollRef}
+        className={`flex min-h-24 flex-col gap-1.5 overflow-y-auto px-1.5 pb-2 ${inLane ? "max-h-[26rem]" : "flex-1"}`}
+        data-testid="column-cards"
+        data-scroll
+        onFocus={(e) => setFocused((e.target as HTMLElement).closest<HTMLElement>("[data-card-id]")?.dataset.cardId ?? null)}
+      >
+        {creating && (
+          <InlineCreate
+            label={label}
+            suggest={suggest}
+            defaultAssignee={laneAssignee}
+            onCancel={() => onCreating(null)}
+            onCreate={(draft) => onCreate(column.status, draft, laneAssignee)}
+          />
+        )}
+        <div ref={listRef} role="list" aria-label={`${label} cards`} className="relative shrink-0" style={{ height: total }}>
+          <SortableContext id={`sort:${colKey}`} items={ids} strategy={verticalListSortingStrategy}>
+            {items.map(({ id, index, top }) => {
+              const c = byId.get(id)!;
+              return (
+                <div key={id} ref={measure(id)} role="listitem" aria-setsize={ids.length} aria-posinset={index + 1} className="absolute inset-x-0" style={{ top }}>
+                  <TaskCard
+                    card={c}
+                    lane={lane}
+                    now={now}
+                    flash={flash.get(id)}
+                    onOpen={onOpen}
+                    onSelect={onSelect}
+                    selected={selected.has(id)}
+                    failed={failed.get(id)}
+                  />
+                </div>
+              );
+            })}
+          </SortableContext>
+        </div>
         {!column.cards.length && !creating && <p className="px-1.5 py-3 text-[11.5px] text-[var(--muted)]">{EMPTY_HINT[column.status] ?? "Empty."}</p>}
       </div>
     </section>
   );
-}
+}, sameColumn);

@@ -1,22 +1,81 @@
 "use client";
-import { useState } from "react";
+import { useId, useState, type KeyboardEvent } from "react";
+import type { CreateTaskBody } from "@/lib/schemas";
 
-/** Title input at the top of a column: Enter creates, Esc cancels. */
-export function InlineCreate({ label, onCancel, onCreate }: { label: string; onCancel(): void; onCreate(title: string): Promise<void> }) {
+export interface CreateSuggestions {
+  /** Profiles from config.yaml and assignees already on the board. */
+  assignees: readonly string[];
+  tenants: readonly string[];
+}
+
+const field =
+  "min-w-0 rounded border border-[var(--line)] bg-[var(--chip)] px-1.5 py-0.5 text-[11.5px] text-[var(--fg)] outline-none placeholder:text-[var(--muted)] focus:border-[var(--accent)]";
+
+const list = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
+
+/**
+ * The `+` form at the top of a column: a title plus the optional fields of a new task (assignee
+ * with suggestions, priority, tenant, skills, parents, workspace). Enter in any field creates and
+ * keeps the form open for the next one; Esc cancels.
+ */
+export function InlineCreate({
+  label, suggest, defaultAssignee, onCancel, onCreate,
+}: {
+  label: string;
+  suggest: CreateSuggestions;
+  defaultAssignee?: string | null;
+  onCancel(): void;
+  onCreate(draft: CreateTaskBody): Promise<void>;
+}) {
+  const uid = useId();
   const [title, setTitle] = useState("");
+  const [assignee, setAssignee] = useState(defaultAssignee ?? "");
+  const [priority, setPriority] = useState("");
+  const [tenant, setTenant] = useState("");
+  const [skills, setSkills] = useState("");
+  const [parents, setParents] = useState("");
+  const [workspace, setWorkspace] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  const draft = (): CreateTaskBody | string => {
+    const d: CreateTaskBody = { title: title.trim() };
+    if (assignee.trim()) d.assignee = assignee.trim();
+    if (priority.trim()) {
+      const p = Number(priority);
+      if (!Number.isInteger(p)) return "Priority must be a whole number.";
+      d.priority = p;
+    }
+    if (tenant.trim()) d.tenant = tenant.trim();
+    if (list(skills).length) d.skills = list(skills);
+    if (list(parents).length) d.parents = list(parents);
+    if (workspace.trim()) d.workspace = workspace.trim();
+    return d;
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Escape") {
+      e.stopPropagation();
+      onCancel();
+    }
+  };
+
   return (
     <form
-      className="rounded-md border border-[var(--accent)] bg-[var(--card)] p-1.5"
+      className="mb-1.5 shrink-0 rounded-md border border-[var(--accent)] bg-[var(--card)] p-1.5"
+      aria-label={`New task in ${label}`}
+      onKeyDown={onKeyDown}
       onSubmit={async (e) => {
         e.preventDefault();
         if (!title.trim() || busy) return;
+        const d = draft();
+        if (typeof d === "string") return setError(d);
         setBusy(true);
         setError(null);
         try {
-          await onCreate(title.trim());
+          await onCreate(d);
           setTitle("");
+          setParents("");
         } catch (err) {
           setError(err instanceof Error ? err.message : String(err));
         } finally {
@@ -29,17 +88,37 @@ export function InlineCreate({ label, onCancel, onCreate }: { label: string; onC
         value={title}
         disabled={busy}
         onChange={(e) => setTitle(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") {
-            e.stopPropagation();
-            onCancel();
-          }
-        }}
         aria-label={`New task title in ${label}`}
         placeholder="Task title — Enter to create, Esc to cancel"
         className="w-full bg-transparent px-1 py-0.5 text-[13px] text-[var(--fg)] outline-none placeholder:text-[var(--muted)]"
       />
-      {error && <p role="alert" className="px-1 text-[11px] text-[var(--bad)]">{error}</p>}
+      <div className="mt-1 grid grid-cols-2 gap-1">
+        <input className={field} value={assignee} onChange={(e) => setAssignee(e.target.value)} list={`${uid}-a`} aria-label="Assignee" placeholder="@assignee" />
+        <input className={field} value={priority} onChange={(e) => setPriority(e.target.value)} inputMode="numeric" aria-label="Priority" placeholder="priority (0–9)" />
+        <input className={field} value={tenant} onChange={(e) => setTenant(e.target.value)} list={`${uid}-t`} aria-label="Tenant" placeholder="tenant" />
+        <input className={field} value={skills} onChange={(e) => setSkills(e.target.value)} aria-label="Skills" placeholder="skills, comma-separated" />
+        <input className={field} value={parents} onChange={(e) => setParents(e.target.value)} aria-label="Parents" placeholder="parent ids" />
+        <input className={field} value={workspace} onChange={(e) => setWorkspace(e.target.value)} list={`${uid}-w`} aria-label="Workspace" placeholder="workspace: scratch" />
+      </div>
+      <datalist id={`${uid}-a`}>
+        {suggest.assignees.map((a) => <option key={a} value={a} />)}
+      </datalist>
+      <datalist id={`${uid}-t`}>
+        {suggest.tenants.map((t) => <option key={t} value={t} />)}
+      </datalist>
+      <datalist id={`${uid}-w`}>
+        <option value="scratch" />
+        <option value="worktree" />
+        <option value="dir:/absolute/path" />
+      </datalist>
+      {/* Enter in any field submits the form; the button is for pointer users. */}
+      <div className="mt-1 flex items-center gap-2">
+        <span className="text-[10.5px] text-[var(--muted)]">Enter creates · Esc cancels</span>
+        <button type="submit" disabled={busy || !title.trim()} className="btn btn-primary ml-auto !py-0 !text-[11px]">
+          Create
+        </button>
+      </div>
+      {error && <p role="alert" className="px-1 pt-1 text-[11px] text-[var(--bad)]">{error}</p>}
     </form>
   );
 }

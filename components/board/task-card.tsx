@@ -33,6 +33,15 @@ interface Props {
   overlay?: boolean;
 }
 
+/** A card's height before it is measured (px): one title line per ~30 characters, plus optional rows. */
+export function estimateCardHeight(card: BoardCard): number {
+  let h = 58 + 18 * Math.max(1, Math.ceil(card.title.length / 30));
+  if (card.status === "todo" && card.waiting_on?.length) h += 20;
+  if (card.status === "blocked" && card.block_reason) h += card.block_reason.length > 40 ? 34 : 18;
+  if (card.status === "running" && card.vitals) h += 44;
+  return h;
+}
+
 export function CardBody({ card, now }: { card: BoardCard; now: number }) {
   const links = (card.parent_count ?? 0) + (card.child_count ?? 0);
   return (
@@ -100,7 +109,7 @@ export const TaskCard = memo(function TaskCard({ card, now, flash, onOpen, onSel
       onKeyDown={onKeyDown}
       onClick={onClick}
       style={{ transform: CSS.Translate.toString(transform), transition }}
-      className={`card group cursor-pointer rounded-md [contain-intrinsic-size:auto_76px] [content-visibility:auto] border border-l-2 border-[var(--line)] bg-[var(--card)] px-2.5 py-2 shadow-[0_1px_0_var(--shadow)] outline-none select-none hover:border-[var(--line-strong)] focus-visible:ring-2 focus-visible:ring-[var(--accent)] focus:outline-2 focus:outline-[var(--accent)] ${ring} ${ageClass(card, now)} ${isDragging && !overlay ? "opacity-40" : ""} ${overlay ? "rotate-1 shadow-lg" : ""}`}
+      className={`card group cursor-pointer rounded-md border border-l-2 border-[var(--line)] bg-[var(--card)] px-2.5 py-2 shadow-[0_1px_0_var(--shadow)] outline-none select-none hover:border-[var(--line-strong)] focus-visible:ring-2 focus-visible:ring-[var(--accent)] focus:outline-2 focus:outline-[var(--accent)] ${ring} ${ageClass(card, now)} ${isDragging && !overlay ? "opacity-40" : ""} ${overlay ? "rotate-1 shadow-lg" : ""}`}
     >
       {selected && <span className="sr-only">Selected. </span>}
       {failed && <span className="sr-only">Failed: {failed}</span>}

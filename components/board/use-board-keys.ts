@@ -5,6 +5,7 @@
  * Esc closes. Nothing fires while typing or inside a dialog.
  */
 import { useEffect, useRef } from "react";
+import { columnKeyOf, focusCardWhenMounted, getColumn, type ColumnHandle } from "./column-registry";
 
 interface Handlers {
   /** False while dragging or a modal is open. */
@@ -18,26 +19,29 @@ interface Handlers {
 const typing = (el: Element | null) =>
   !!el && (["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName) || (el as HTMLElement).isContentEditable);
 
-const cardsOf = (col: Element) => [...col.querySelectorAll<HTMLElement>("[data-card-id]")];
-
-function focusCard(el: HTMLElement | undefined) {
-  if (!el) return;
-  el.focus();
-  el.scrollIntoView({ block: "nearest", inline: "nearest" });
-}
-
+/** Focus moves by the columns' full card order (columns are windowed: most cards are not in the DOM). */
 function move(dir: "up" | "down" | "left" | "right") {
   const current = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>("[data-card-id]");
-  const col = current?.closest("section[data-status]");
-  if (!current || !col) return focusCard(document.querySelector<HTMLElement>("main [data-card-id]") ?? undefined);
-  const cards = cardsOf(col);
-  const i = cards.indexOf(current);
-  if (dir === "up" || dir === "down") return focusCard(cards[i + (dir === "down" ? 1 : -1)]);
-  const scope = col.closest("[data-lane]") ?? document;
-  const cols = [...scope.querySelectorAll("section[data-status]")];
-  for (let c = cols.indexOf(col) + (dir === "right" ? 1 : -1); c >= 0 && c < cols.length; c += dir === "right" ? 1 : -1) {
-    const next = cardsOf(cols[c]);
-    if (next.length) return focusCard(next[Math.min(i, next.length - 1)]);
+  const key = columnKeyOf(current);
+  const col = getColumn(key);
+  if (!current || !col) {
+    const first = document.querySelector<HTMLElement>("main [data-card-id]");
+    return first && focusCardWhenMounted(first.dataset.cardId!);
+  }
+  const i = col.ids.indexOf(current.dataset.cardId!);
+  const go = (handle: ColumnHandle, id: string | undefined) => {
+    if (!id) return;
+    handle.reveal(id);
+    focusCardWhenMounted(id);
+  };
+  if (dir === "up" || dir === "down") return go(col, col.ids[i + (dir === "down" ? 1 : -1)]);
+  const section = current.closest("section[data-col-key]")!;
+  const scope = section.closest("[data-lane]") ?? document;
+  const keys = [...scope.querySelectorAll<HTMLElement>("section[data-col-key]")].map((s) => s.dataset.colKey!);
+  const step = dir === "right" ? 1 : -1;
+  for (let c = keys.indexOf(key!) + step; c >= 0 && c < keys.length; c += step) {
+    const next = getColumn(keys[c]);
+    if (next?.ids.length) return go(next, next.ids[Math.min(i, next.ids.length - 1)]);
   }
 }
 

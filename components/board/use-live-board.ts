@@ -11,6 +11,7 @@ import type { BoardData, BoardFilters, Status } from "@/lib/board-types";
 import { cardFromTask, findCard, moveCard, removeCard, setPositions, upsertCard } from "@/lib/board-state";
 import { LiveSocket, type ConnectionState } from "@/lib/ws-client";
 import type { WsEvent } from "@/lib/ws-protocol";
+import type { PatchTaskBody } from "@/lib/schemas";
 
 export function filtersToSearch(f: BoardFilters, task: string | null): string {
   const p = new URLSearchParams();
@@ -115,16 +116,19 @@ export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, o
     [reload],
   );
 
-  /** Optimistic move; on refusal the card goes back and the server's message is thrown. */
+  /**
+   * Optimistic move (a new status and/or, from a swimlane drop, a new assignee) in one PATCH; on a
+   * refusal the card goes back and the server's message is thrown.
+   */
   const move = useCallback(
-    async (id: string, status: Status, extra: { summary?: string; reason?: string } = {}) => {
+    async (id: string, status: Status, extra: Pick<PatchTaskBody, "summary" | "reason" | "kind" | "assignee"> = {}) => {
       let before: ReturnType<typeof findCard>;
       setBoard((b) => {
         before = findCard(b, id);
-        return moveCard(b, id, status);
+        return moveCard(b, id, status, extra.assignee);
       });
       try {
-        const t = await api.patch(id, { status, ...extra });
+        const t = await api.patch(id, { ...(before?.status !== status ? { status } : {}), ...extra });
         setBoard((b) => upsertCard(b, cardFromTask(t, findCard(b, id)), true));
       } catch (e) {
         setBoard((b) => (before ? upsertCard(b, before, true) : b));

@@ -1,11 +1,12 @@
 "use client";
-/** Multi-select: toggle, Shift range within a column (DOM order), select-all, and per-card bulk failures. */
+/** Multi-select: toggle, Shift range within a column (board order), select-all, and per-card bulk failures. */
 import { useCallback, useRef, useState } from "react";
+import { columnKeyOf, getColumn } from "./column-registry";
 
-function columnIds(id: string): string[] {
+/** The full card order of the column holding `id` (from the registry: columns are windowed). */
+function columnIds(id: string): readonly string[] {
   const el = document.querySelector(`[data-card-id="${CSS.escape(id)}"]`);
-  const col = el?.closest("section[data-status]");
-  return col ? [...col.querySelectorAll<HTMLElement>("[data-card-id]")].map((e) => e.dataset.cardId!) : [id];
+  return getColumn(columnKeyOf(el))?.ids ?? [id];
 }
 
 export function useSelection() {

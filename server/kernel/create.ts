@@ -1,7 +1,7 @@
 /**
  * createTask (SPEC §4.1 create).
- * Precondition: parents exist; input valid. Effect: inserts a task in triage | todo | scheduled |
- * ready plus its parent links. Events: `created` (and `scheduled` when it waits for a time).
+ * Precondition: parents exist; input valid. Effect: inserts a task in triage | review | todo |
+ * scheduled | ready plus its parent links. Events: `created` (and `scheduled` when it waits for a time).
  * Idempotency: a key that matches a non-archived task returns that task and writes nothing; the
  * check and the insert share one BEGIN IMMEDIATE transaction, so concurrent creators with the
  * same key get one task.
@@ -24,6 +24,8 @@ export interface CreateTaskInput {
   skills?: string[] | null;
   parents?: string[];
   triage?: boolean;
+  /** Start in review (finished work waiting for a reviewer), e.g. created in the board's Review column. */
+  review?: boolean;
   idempotency_key?: string | null;
   workspace_kind?: string | null;
   workspace_path?: string | null;
@@ -87,7 +89,9 @@ export function createTask(k: KernelContext, input: CreateTaskInput): CreateResu
       ).n;
     }
     let status: Status;
+    if (input.triage && input.review) throw validation("give triage or review, not both");
     if (input.triage) status = "triage";
+    else if (input.review) status = "review";
     else if (undone > 0) status = "todo";
     else if (scheduledAt != null && scheduledAt > now) status = "scheduled";
     else status = "ready";

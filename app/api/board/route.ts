@@ -2,6 +2,7 @@ import { route } from "@/server/http/route";
 import { queryOf } from "@/server/http/body";
 import { boolParam, listParam } from "@/server/http/params";
 import { HttpError } from "@/server/http/errors";
+import { boardPayload } from "@/server/board-payload";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -19,19 +20,5 @@ export const GET = route((req, { rt }) => {
     if (ids.length > 1000) throw new HttpError(400, "validation", "query.ids: at most 1000 ids");
     return rt.kernel.boardCards(ids, filter);
   }
-  const board = rt.kernel.board(filter);
-  return {
-    ...board,
-    profiles: Object.keys(rt.config.profiles).sort(),
-    config: {
-      failure_limit: rt.config.dispatch.failure_limit,
-      lanes_by_profile: rt.config.board.lanes_by_profile,
-      default_tenant: rt.config.board.default_tenant,
-      max_in_progress: rt.config.dispatch.max_in_progress,
-      // running/cap per swimlane: a profile's own cap, else the per-profile default (null = none)
-      profile_caps: Object.fromEntries(
-        Object.entries(rt.config.profiles).map(([name, p]) => [name, p.max_in_progress ?? rt.config.dispatch.max_in_progress_per_profile]),
-      ),
-    },
-  };
+  return boardPayload(rt, filter);
 });
