@@ -35,7 +35,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf "${HOME}" && npm start`,
+    // A fresh home with a config.yaml holding one real worker profile (e2e/setup-home.mjs).
+    command: "node e2e/setup-home.mjs && npm start",
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -64,3 +64,45 @@ test("keyboard: j/k/h/l move focus, Enter opens the drawer, Esc closes, ? lists 
   await expect(search).toHaveValue("jx?");
   await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toHaveCount(0);
 });
+
+test("keyboard drag: Space picks a card up, arrows carry it to another column, Space drops (Done asks a summary)", async ({ page, request }) => {
+  const tenant = `kdrag-${Date.now().toString(36)}`;
+  const t = await createTask(request, { title: uniq("Keyboard carried"), tenant });
+  expect((await request.patch(`/api/tasks/${t.id}`, { data: { status: "review" } })).status()).toBe(200);
+  await openBoard(page, `/?tenant=${tenant}`);
+  const c = card(column(page, "Review"), t.title);
+  await c.focus();
+  await page.keyboard.press("Space");
+  // dnd-kit's keyboard sensor first scrolls the board when the next column is off screen, then
+  // moves: press → until its live region announces the card over Done.
+  const announce = page.locator("[id^=DndLiveRegion]");
+  await expect(announce).toContainText(new RegExp(`Picked up task ${t.id}|Task ${t.id} is over Review`));
+  for (let i = 0; i < 4 && !(await announce.textContent())?.includes("over Done"); i++) {
+    await page.keyboard.press("ArrowRight");
+    await page.waitForTimeout(150);
+  }
+  await expect(announce).toContainText(`Task ${t.id} is over Done.`);
+  await page.keyboard.press("Space");
+  const prompt = page.getByRole("dialog", { name: /Complete/ });
+  await expect(prompt).toBeVisible();
+  await prompt.getByLabel("Completion summary").fill("reviewed from the keyboard");
+  await prompt.getByRole("button", { name: "Complete" }).click();
+  await expect(card(column(page, "Done"), t.title)).toBeVisible();
+  const detail = (await (await request.get(`/api/tasks/${t.id}`)).json()) as { task: { status: string } };
+  expect(detail.task.status).toBe("done");
+});
+
+test("e edits the focused card's title in the drawer; Enter saves and the card follows", async ({ page, request }) => {
+  const tenant = `edit-${Date.now().toString(36)}`;
+  const t = await createTask(request, { title: uniq("Old title"), tenant });
+  await openBoard(page, `/?tenant=${tenant}`);
+  await card(column(page, "Ready"), t.title).focus();
+  await page.keyboard.press("e");
+  const title = page.getByRole("dialog", { name: `Task ${t.title}` }).getByLabel("Title", { exact: true });
+  await expect(title).toBeFocused();
+  const renamed = uniq("New title");
+  await page.keyboard.type(renamed); // the whole old title is selected, so typing replaces it
+  await page.keyboard.press("Enter");
+  await expect(card(column(page, "Ready"), renamed)).toBeVisible();
+  expect(((await (await request.get(`/api/tasks/${t.id}`)).json()) as { task: { title: string } }).task.title).toBe(renamed);
+});

@@ -28,6 +28,16 @@ test("swimlanes by assignee: lanes with their cards, remembered, drag within a l
   await expect(card(laneB.getByRole("region", { name: "Review", exact: true }), b.title)).toBeVisible();
   await expect.poll(async () => (await (await request.get(`/api/tasks/${b.id}`)).json()).task.status).toBe("review");
 
+  // A drop into another lane reassigns to that lane's assignee (and moves, in one PATCH).
+  await drag(page, card(laneA, a.title), laneB.getByRole("region", { name: "Review", exact: true }));
+  await expect(card(laneB.getByRole("region", { name: "Review", exact: true }), a.title)).toBeVisible();
+  await expect(card(laneA, a.title)).toHaveCount(0);
+  await expect.poll(async () => (await (await request.get(`/api/tasks/${a.id}`)).json()).task).toMatchObject({ assignee: bob, status: "review" });
+  // Into the Unassigned lane: unassigns.
+  await drag(page, card(laneB, b.title), laneN.getByRole("region", { name: "Review", exact: true }));
+  await expect.poll(async () => (await (await request.get(`/api/tasks/${b.id}`)).json()).task.assignee).toBeNull();
+
+  await page.screenshot({ path: "e2e/screenshots/swimlanes.png" });
   await page.getByRole("checkbox", { name: "Swimlanes" }).uncheck();
   await expect(laneA).toHaveCount(0);
 });

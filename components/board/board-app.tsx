@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   DndContext, DragOverlay, KeyboardSensor, PointerSensor, TouchSensor, pointerWithin, rectIntersection,
-  useSensor, useSensors, type CollisionDetection, type DragEndEvent, type DragStartEvent,
+  useSensor, useSensors, type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent,
 } from "@dnd-kit/core";
 import { sortableKeyboardCoordinates } from "@dnd-kit/sortable";
 import { api, errorMessage } from "@/lib/api-client";
@@ -25,6 +25,22 @@ import { CardBody } from "./task-card";
 import { PromptDialog, type PromptRequest } from "./prompt-dialog";
 import { TaskDrawer } from "./task-drawer";
 import { Toasts, type Toast } from "./toasts";
+
+/** Screen-reader announcements in the board's words (column names, not droppable ids). */
+type DndTarget = { id: string | number; data: { current?: Record<string, unknown> } } | null;
+const where = (over: DndTarget) => {
+  if (!over) return "not over a column";
+  const d = over.data.current ?? {};
+  const col = columnLabel(String(d.status ?? ""));
+  const lane = d.lane ? ` in lane ${laneAssignee(String(d.lane)) ?? "Unassigned"}` : "";
+  return d.type === "card" ? `over task ${over.id} in ${col}${lane}` : `over ${col}${lane}`;
+};
+const announcements: Announcements = {
+  onDragStart: ({ active }) => `Picked up task ${active.id}. Arrow keys move it, Space drops, Escape cancels.`,
+  onDragOver: ({ active, over }) => `Task ${active.id} is ${where(over)}.`,
+  onDragEnd: ({ active, over }) => (over ? `Task ${active.id} dropped ${where(over)}.` : `Task ${active.id} dropped outside the board.`),
+  onDragCancel: ({ active }) => `Moving task ${active.id} was cancelled.`,
+};
 
 /** Cards under the pointer win over their column (so a drop on a card reorders), then columns. */
 const collisions: CollisionDetection = (args) => {
@@ -51,6 +67,8 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
   const [prompt, setPrompt] = useState<PromptRequest | null>(null);
   const [creatingIn, setCreatingIn] = useState<string | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);
+  /** Set by `e`: the drawer opens with its title field focused. */
+  const [editTitle, setEditTitle] = useState<string | null>(null);
   const [now, setNow] = useState(initial.now);
 
   useEffect(() => {
@@ -192,8 +210,8 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
     [toast],
   );
   const suggest = useMemo(
-    () => ({ assignees: [...new Set([...board.profiles, ...board.assignees])].sort(), tenants: board.tenants }),
-    [board.profiles, board.assignees, board.tenants],
+    () => ({ assignees: [...new Set([...board.profiles, ...board.assignees])].sort(), tenants: board.tenants, defaultTenant: filters.tenant }),
+    [board.profiles, board.assignees, board.tenants, filters.tenant],
   );
 
   const shown = useMemo(
@@ -204,6 +222,8 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
     [board.columns, filters.archived],
   );
   const total = shown.reduce((n, c) => n + c.count, 0);
+  /** "Select all matching the filter": every card the current view holds (the server applied the filters). */
+  const selectAllShown = () => selectMany(shown.flatMap((c) => c.cards.map((x) => x.id)), true);
   const draggingCard = dragging ? findCard(board, dragging) : undefined;
   const caps = board.config?.profile_caps;
   const lanes = useMemo(() => (swimlanes ? buildLanes(shown, caps) : null), [swimlanes, shown, caps]);
@@ -214,6 +234,11 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
     enabled: () => !state.current.dragging && !state.current.prompt && !state.current.help,
     onToggle: (id) => select(id, "toggle"),
     onCreate: (key) => setCreatingIn(key),
+    onEditTitle: (id) => {
+      setTask(id);
+      setEditTitle(id);
+    },
+    onSelectAll: () => selectAllShown(),
     onHelp: () => setHelp(true),
     onEscape: () => (state.current.task ? setTask(null) : clear()),
   });
@@ -254,16 +279,31 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
         assignees={board.assignees}
         connection={connection}
         total={total}
+        onSelectAll={selectAllShown}
         lanes={swimlanes}
         onLanes={setSwimlanes}
         onHelp={() => setHelp(true)}
       />
-      <DndContext sensors={sensors} collisionDetection={collisions} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
+      <DndContext sensors={sensors} collisionDetection={collisions} accessibility={{ announcements }} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
+        {total === 0 && (
+          <p role="status" data-testid="board-empty" className="mx-3 mt-3 rounded-md border border-dashed border-[var(--line-strong)] px-3 py-2 text-[12.5px] text-[var(--muted)]">
+            {filters.q || filters.tenant || filters.assignee ? (
+              <>
+                No task matches these filters.{" "}
+                <button type="button" className="underline" onClick={() => setFilters({ q: "", tenant: "", assignee: "", archived: filters.archived })}>
+                  Clear filters
+                </button>
+              </>
+            ) : (
+              <>No tasks yet. Press <kbd>c</kbd> or <b>+</b> in Ready to add one, or run <code>kanban create &quot;title&quot;</code> in a terminal.</>
+            )}
+          </p>
+        )}
         {lanes ? (
           <main className="flex flex-1 flex-col gap-3 overflow-auto p-3" aria-label="Board">
             {lanes.map((lane) => (
-              <div key={lane.key} role="group" aria-label={`Lane ${lane.label}`} data-lane={lane.key} className="flex flex-col gap-1.5">
-                <header className="sticky left-0 flex items-center gap-2 px-1 text-[12px]">
+              <div key={lane.key} role="group" aria-label={`Lane ${lane.label}`} data-lane={lane.key} className="flex w-max min-w-full flex-col gap-1.5">
+                <header className="sticky left-0 flex w-fit items-center gap-2 px-1 text-[12px]">
                   <h2 className="font-semibold">{lane.assignee ? `@${lane.label}` : lane.label}</h2>
                   <span className="tabular-nums text-[var(--muted)]" data-testid="lane-count">{lane.total}</span>
                   <span
@@ -291,7 +331,18 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
           ) : null}
         </DragOverlay>
       </DndContext>
-      {task && <TaskDrawer key={task} id={task} version={drawerVersion} onClose={() => setTask(null)} onError={toast} ask={ask} />}
+      {task && (
+        <TaskDrawer
+          key={task}
+          id={task}
+          version={drawerVersion}
+          focusTitle={editTitle === task}
+          onTitleFocused={() => setEditTitle(null)}
+          onClose={() => setTask(null)}
+          onError={toast}
+          ask={ask}
+        />
+      )}
       {selected.size > 0 && <BulkBar count={selected.size} busy={busy} onRun={runBulk} onClear={clear} />}
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
       {prompt && <PromptDialog req={prompt} />}

@@ -12,18 +12,23 @@ import { registerColumn } from "./column-registry";
 
 const GAP = 6;
 
-/** Columns where `+` makes sense: a new task can start there without a summary, reason or date. */
-const CREATABLE = new Set(["triage", "todo", "ready", "review"]);
+/**
+ * Columns with `+`: a new task can start there in one write (Scheduled asks for the start time).
+ * In progress is only entered by a worker's claim; Blocked and Done need an existing task's
+ * reason or summary, so their cards come from moves.
+ */
+const CREATABLE = new Set(["triage", "todo", "scheduled", "ready", "review"]);
 
 const EMPTY_HINT: Record<string, string> = {
   triage: "Rough ideas land here. Press + to jot one down.",
-  todo: "Tasks waiting on parents show here.",
+  todo: "Tasks waiting on unfinished parents. Press + and give a parent id.",
   ready: "Nothing to dispatch. Press + to add a task.",
-  scheduled: "Tasks with a future start time wait here.",
-  running: "No worker is busy.",
-  blocked: "Nothing is blocked.",
-  review: "Nothing waits for review.",
-  done: "Finished work shows here.",
+  scheduled: "Tasks with a future start time wait here. Press + to schedule one.",
+  running: "No worker is busy. Ready tasks with an assignee start here when the dispatcher claims them.",
+  blocked: "Nothing is blocked. Drop a card here to block it with a reason.",
+  review: "Nothing waits for review. Press + or drop finished work here.",
+  done: "Finished work shows here. Drop a card here to complete it.",
+  archived: "Archived tasks show here.",
 };
 
 interface Props {
@@ -141,6 +146,7 @@ export const BoardColumn = memo(function BoardColumn({ column, colKey, lane, inL
             label={label}
             suggest={suggest}
             defaultAssignee={laneAssignee}
+            withDate={column.status === "scheduled"}
             onCancel={() => onCreating(null)}
             onCreate={(draft) => onCreate(column.status, draft, laneAssignee)}
           />

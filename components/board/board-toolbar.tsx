@@ -18,6 +18,7 @@ interface Props {
   assignees: string[];
   connection: ConnectionState;
   total: number;
+  onSelectAll(): void;
   lanes: boolean;
   onLanes(on: boolean): void;
   onHelp(): void;
@@ -25,7 +26,7 @@ interface Props {
 
 const select = "rounded-md border border-[var(--line)] bg-[var(--card)] px-1.5 py-1 text-[12px] text-[var(--fg)] outline-none focus-visible:ring-2 focus-visible:ring-[var(--accent)]";
 
-export function BoardToolbar({ filters, onFilters, tenants, assignees, connection, total, lanes, onLanes, onHelp }: Props) {
+export function BoardToolbar({ filters, onFilters, tenants, assignees, connection, total, onSelectAll, lanes, onLanes, onHelp }: Props) {
   const [q, setQ] = useState(filters.q);
   const search = useRef<HTMLInputElement>(null);
   // `/` focuses the search box (unless typing somewhere already).
@@ -40,10 +41,19 @@ export function BoardToolbar({ filters, onFilters, tenants, assignees, connectio
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
+  // Filters changed elsewhere (e.g. "Clear filters"): the box follows; its own debounced sends do not echo back.
+  const sent = useRef(filters.q);
+  useEffect(() => {
+    if (filters.q !== sent.current) setQ(filters.q);
+    sent.current = filters.q;
+  }, [filters.q]);
   // Debounced: the board reloads 250 ms after the last keystroke.
   useEffect(() => {
     if (q === filters.q) return;
-    const t = setTimeout(() => onFilters({ ...filters, q }), 250);
+    const t = setTimeout(() => {
+      sent.current = q;
+      onFilters({ ...filters, q });
+    }, 250);
     return () => clearTimeout(t);
   }, [q, filters, onFilters]);
   const c = CONN[connection];
@@ -51,6 +61,11 @@ export function BoardToolbar({ filters, onFilters, tenants, assignees, connectio
     <header className="flex flex-wrap items-center gap-2 border-b border-[var(--line)] px-4 py-2">
       <h1 className="mr-2 text-[14px] font-semibold tracking-tight">Fleet Kanban</h1>
       <span className="text-[12px] text-[var(--muted)]"><span data-testid="task-total">{total}</span> tasks</span>
+      {total > 0 && (
+        <button type="button" className="btn !text-[11.5px]" onClick={onSelectAll} title="Select every card the current filters show (Ctrl/⌘ A)">
+          Select all {total}
+        </button>
+      )}
       <input
         ref={search}
         type="search"

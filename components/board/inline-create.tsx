@@ -6,6 +6,8 @@ export interface CreateSuggestions {
   /** Profiles from config.yaml and assignees already on the board. */
   assignees: readonly string[];
   tenants: readonly string[];
+  /** The tenant the board is filtered to: a card created there should stay in view. */
+  defaultTenant?: string;
 }
 
 const field =
@@ -19,9 +21,11 @@ const list = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolea
  * keeps the form open for the next one; Esc cancels.
  */
 export function InlineCreate({
-  label, suggest, defaultAssignee, onCancel, onCreate,
+  label, suggest, defaultAssignee, withDate, onCancel, onCreate,
 }: {
   label: string;
+  /** Scheduled: a start time is required. */
+  withDate?: boolean;
   suggest: CreateSuggestions;
   defaultAssignee?: string | null;
   onCancel(): void;
@@ -31,7 +35,8 @@ export function InlineCreate({
   const [title, setTitle] = useState("");
   const [assignee, setAssignee] = useState(defaultAssignee ?? "");
   const [priority, setPriority] = useState("");
-  const [tenant, setTenant] = useState("");
+  const [tenant, setTenant] = useState(suggest.defaultTenant ?? "");
+  const [startAt, setStartAt] = useState("");
   const [skills, setSkills] = useState("");
   const [parents, setParents] = useState("");
   const [workspace, setWorkspace] = useState("");
@@ -50,6 +55,11 @@ export function InlineCreate({
     if (list(skills).length) d.skills = list(skills);
     if (list(parents).length) d.parents = list(parents);
     if (workspace.trim()) d.workspace = workspace.trim();
+    if (withDate) {
+      const at = new Date(startAt).getTime();
+      if (!startAt || !Number.isFinite(at)) return "Pick a start time for a scheduled task.";
+      d.scheduled_at = Math.floor(at / 1000);
+    }
     return d;
   };
 
@@ -92,6 +102,12 @@ export function InlineCreate({
         placeholder="Task title — Enter to create, Esc to cancel"
         className="w-full bg-transparent px-1 py-0.5 text-[13px] text-[var(--fg)] outline-none placeholder:text-[var(--muted)]"
       />
+      {withDate && (
+        <label className="mt-1 flex items-center gap-1.5 px-1 text-[11.5px] text-[var(--muted)]">
+          Start at
+          <input type="datetime-local" required value={startAt} onChange={(e) => setStartAt(e.target.value)} aria-label="Start at" className={`${field} flex-1`} />
+        </label>
+      )}
       <div className="mt-1 grid grid-cols-2 gap-1">
         <input className={field} value={assignee} onChange={(e) => setAssignee(e.target.value)} list={`${uid}-a`} aria-label="Assignee" placeholder="@assignee" />
         <input className={field} value={priority} onChange={(e) => setPriority(e.target.value)} inputMode="numeric" aria-label="Priority" placeholder="priority (0–9)" />

@@ -10,6 +10,8 @@ const KEYS: [string, string][] = [
   ["Esc", "close the drawer / clear the selection"],
   ["c", "create a task in the focused column"],
   ["x", "select / deselect the focused card"],
+  ["e", "edit the focused card's title"],
+  ["Ctrl/⌘ A", "select every card the filters show"],
   ["Ctrl/⌘-click, Shift-click", "toggle / select a range"],
   ["Space", "pick up a card to move it with the arrows"],
   ["/", "search"],

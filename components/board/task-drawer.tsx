@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, errorMessage } from "@/lib/api-client";
 import { columnLabel, type TaskDetail } from "@/lib/board-types";
 import type { PatchTaskBody } from "@/lib/schemas";
@@ -17,6 +17,9 @@ interface Props {
   id: string;
   /** Bumped when a live event touched this task: reload the detail. */
   version: number;
+  /** Focus and select the title field once the task has loaded (the `e` shortcut). */
+  focusTitle?: boolean;
+  onTitleFocused?(): void;
   onClose(): void;
   onError(text: string): void;
   ask(req: Omit<PromptRequest, "resolve">): Promise<{ text: string; kind?: string } | null>;
@@ -24,7 +27,7 @@ interface Props {
 
 const field = "rounded border border-[var(--line)] bg-[var(--card)] px-1.5 py-0.5 text-[12.5px] text-[var(--fg)] outline-none focus:ring-2 focus:ring-[var(--accent)]";
 
-export function TaskDrawer({ id, version, onClose, onError, ask }: Props) {
+export function TaskDrawer({ id, version, focusTitle, onTitleFocused, onClose, onError, ask }: Props) {
   const [detail, setDetail] = useState<TaskDetail | null>(null);
   const [missing, setMissing] = useState<string | null>(null);
   const [comment, setComment] = useState("");
@@ -50,6 +53,13 @@ export function TaskDrawer({ id, version, onClose, onError, ask }: Props) {
   };
   const patch = (body: PatchTaskBody) => run(() => api.patch(id, body));
   const t = detail?.task;
+  const titleRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!focusTitle || !t || !titleRef.current) return;
+    titleRef.current.focus();
+    titleRef.current.select();
+    onTitleFocused?.();
+  }, [focusTitle, t, onTitleFocused]);
 
   return (
     <aside
@@ -72,6 +82,7 @@ export function TaskDrawer({ id, version, onClose, onError, ask }: Props) {
         <div className="flex-1 space-y-5 overflow-y-auto px-4 py-3 text-[13px]">
           <input
             key={`title-${t.title}`}
+            ref={titleRef}
             defaultValue={t.title}
             aria-label="Title"
             className="w-full rounded bg-transparent px-1 py-0.5 text-lg font-semibold outline-none focus:ring-2 focus:ring-[var(--accent)]"

@@ -1,8 +1,8 @@
 "use client";
 /**
  * Board keyboard shortcuts: j/k or ↓/↑ move between cards of a column, h/l or ←/→ across columns,
- * Enter opens (the card handles it), x selects, c creates in the focused column, ? lists the keys,
- * Esc closes. Nothing fires while typing or inside a dialog.
+ * Enter opens (the card handles it), x selects, e edits the title, c creates in the focused column,
+ * Ctrl/Cmd+A selects everything the filters show, ? lists the keys, Esc closes. Nothing fires while typing or inside a dialog.
  */
 import { useEffect, useRef } from "react";
 import { columnKeyOf, focusCardWhenMounted, getColumn, type ColumnHandle } from "./column-registry";
@@ -12,6 +12,10 @@ interface Handlers {
   enabled(): boolean;
   onToggle(id: string): void;
   onCreate(colKey: string): void;
+  /** `e`: edit the focused card's title. */
+  onEditTitle(id: string): void;
+  /** Ctrl/Cmd+A: select every card the current filters show. */
+  onSelectAll(): void;
   onHelp(): void;
   onEscape(): void;
 }
@@ -58,8 +62,13 @@ export function useBoardKeys(handlers: Handlers) {
     const onKey = (e: KeyboardEvent) => {
       const h = ref.current;
       const target = e.target as Element | null;
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(target) || !h.enabled()) return;
+      if (e.defaultPrevented || typing(target) || !h.enabled()) return;
       if (target?.closest?.("[role=dialog]")) return;
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "a") {
+        e.preventDefault();
+        return h.onSelectAll();
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
       const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>("[data-card-id]");
       if (e.key === "Escape") return h.onEscape();
       if (e.key === "?") {
@@ -69,6 +78,10 @@ export function useBoardKeys(handlers: Handlers) {
       if (MOVES[e.key]) {
         e.preventDefault();
         return move(MOVES[e.key]);
+      }
+      if (e.key === "e" && focused) {
+        e.preventDefault();
+        return h.onEditTitle(focused.dataset.cardId!);
       }
       if (e.key === "x" && focused) {
         e.preventDefault();

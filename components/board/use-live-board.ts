@@ -13,6 +13,9 @@ import { LiveSocket, type ConnectionState } from "@/lib/ws-client";
 import type { WsEvent } from "@/lib/ws-protocol";
 import type { PatchTaskBody } from "@/lib/schemas";
 
+/** Above this many changed cards in one burst, reload the board instead of fetching them by id. */
+const BY_ID_LIMIT = 300;
+
 export function filtersToSearch(f: BoardFilters, task: string | null): string {
   const p = new URLSearchParams();
   if (f.q) p.set("q", f.q);
@@ -60,6 +63,12 @@ export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, o
     const ids = [...pending.current];
     pending.current.clear();
     if (!ids.length) return;
+    // A burst touching many cards (a bulk change of hundreds) is cheaper as one board reload than
+    // as a by-id fetch (which the server caps at 1,000 ids).
+    if (ids.length > BY_ID_LIMIT) {
+      void reload().catch(() => undefined);
+      return;
+    }
     void enqueue(async () => {
       // The server computes these cards exactly as on the full board (counts, vitals, waiting-on,
       // block reason), restricted to the changed tasks and their parents, under this view's
@@ -78,7 +87,7 @@ export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, o
         return n;
       });
     }).catch(() => undefined);
-  }, [enqueue]);
+  }, [enqueue, reload]);
 
   const handleEvents = useCallback(
     (events: WsEvent[]) => {
