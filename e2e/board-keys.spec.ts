@@ -106,3 +106,29 @@ test("e edits the focused card's title in the drawer; Enter saves and the card f
   await expect(card(column(page, "Ready"), renamed)).toBeVisible();
   expect(((await (await request.get(`/api/tasks/${t.id}`)).json()) as { task: { title: string } }).task.title).toBe(renamed);
 });
+
+test("touch drag: press and hold, then slide a card to another column", async ({ browser, request }) => {
+  const tenant = `touch-${Date.now().toString(36)}`;
+  const t = await createTask(request, { title: uniq("Touched"), tenant });
+  const ctx = await browser.newContext({ hasTouch: true, viewport: { width: 1600, height: 900 } });
+  const page = await ctx.newPage();
+  await openBoard(page, `/?tenant=${tenant}`);
+  const from = card(column(page, "Ready"), t.title);
+  const to = column(page, "Review");
+  await to.scrollIntoViewIfNeeded();
+  await from.scrollIntoViewIfNeeded();
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  const cdp = await ctx.newCDPSession(page);
+  const touch = (type: "touchStart" | "touchMove" | "touchEnd", x: number, y: number) =>
+    cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y, id: 1 }] });
+  const [x0, y0] = [a.x + a.width / 2, a.y + a.height / 2];
+  const [x1, y1] = [b.x + b.width / 2, b.y + 120];
+  await touch("touchStart", x0, y0);
+  await page.waitForTimeout(350); // the touch sensor activates after a 200 ms hold
+  for (let i = 1; i <= 20; i++) await touch("touchMove", x0 + ((x1 - x0) * i) / 20, y0 + ((y1 - y0) * i) / 20);
+  await touch("touchEnd", x1, y1);
+  await expect(card(column(page, "Review"), t.title)).toBeVisible();
+  await expect.poll(async () => (await (await request.get(`/api/tasks/${t.id}`)).json()).task.status).toBe("review");
+  await ctx.close();
+});

@@ -73,7 +73,7 @@ export const api = {
     call<{ linked: boolean }>(`/api/links?parent_id=${encodeURIComponent(parentId)}&child_id=${encodeURIComponent(childId)}`, { method: "DELETE" }),
   /** Cards matching a search (id, title, body, assignee, tenant), archived included. */
   search: async (q: string, signal?: AbortSignal) => {
-    const b = await call<BoardData>(`/api/board${boardQueryString({ q, tenant: "", assignee: "", archived: true })}`, { signal });
+    const b = await call<BoardData>(`/api/board${boardQueryString({ q, tenant: "", assignee: "", archived: true, status: [] })}`, { signal });
     return b.columns.flatMap((c) => c.cards);
   },
 };

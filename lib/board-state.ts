@@ -2,7 +2,7 @@
  * Pure board-state helpers: merge changed tasks into the columns, remove deleted ones, move a card
  * optimistically. The live hook feeds them; nothing here touches the network or the DOM.
  */
-import type { BoardCard, BoardColumn, BoardData, BoardFilters, Status, Task } from "./board-types";
+import type { BoardCard, BoardColumn, BoardData, Status, Task } from "./board-types";
 
 const CARD_FIELDS = [
   "id", "title", "assignee", "status", "priority", "created_at", "started_at", "completed_at", "workspace_kind",
@@ -32,18 +32,6 @@ export function cardFromTask(t: Task, prev?: BoardCard): BoardCard {
   }
   if (t.status === "blocked" && !card.block_reason && t.last_failure_error) card.block_reason = t.last_failure_error;
   return card as BoardCard;
-}
-
-export function matchesFilters(c: BoardCard, f: BoardFilters, body?: string | null): boolean {
-  if (c.status === "archived" && !f.archived) return false;
-  if (f.tenant && c.tenant !== f.tenant) return false;
-  if (f.assignee === "none" ? c.assignee : f.assignee && c.assignee !== f.assignee.toLowerCase()) return false;
-  const q = f.q.trim().toLowerCase();
-  if (q) {
-    const hay = [c.id, c.title, c.assignee, c.tenant, body].filter(Boolean).join("\n").toLowerCase();
-    if (!hay.includes(q)) return false;
-  }
-  return true;
 }
 
 export function compareCards(a: BoardCard, b: BoardCard): number {

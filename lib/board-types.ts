@@ -32,6 +32,14 @@ export interface BoardFilters {
   tenant: string;
   assignee: string;
   archived: boolean;
+  /** Columns to show (empty: all). Client-side: the server always sends every column. */
+  status: Status[];
+}
+
+/** Parses `status=a,b` from a URL into known, filterable statuses. */
+export function parseStatusFilter(v: string | null | undefined): Status[] {
+  const wanted = new Set((v ?? "").split(",").map((s) => s.trim()));
+  return COLUMN_ORDER.filter((s) => s !== "archived" && wanted.has(s));
 }
 
 export const COLUMN_ORDER: Status[] = ["triage", "todo", "scheduled", "ready", "running", "blocked", "review", "done", "archived"];

@@ -2,7 +2,7 @@
 /** The board: toolbar, columns with drag and drop, the task drawer, dialogs and toasts. */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
-  DndContext, DragOverlay, KeyboardSensor, PointerSensor, TouchSensor, pointerWithin, rectIntersection,
+  DndContext, DragOverlay, KeyboardSensor, MouseSensor, TouchSensor, pointerWithin, rectIntersection,
   useSensor, useSensors, type Announcements, type CollisionDetection, type DragEndEvent, type DragStartEvent,
 } from "@dnd-kit/core";
 import { sortableKeyboardCoordinates } from "@dnd-kit/sortable";
@@ -98,7 +98,9 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
   );
 
   const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    // Mouse and touch apart (not one PointerSensor): a touch would otherwise be claimed by the
+    // pointer sensor, which the browser cancels as soon as the finger pans.
+    useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 6 } }),
     useSensor(KeyboardSensor, { keyboardCodes: { start: ["Space"], cancel: ["Escape"], end: ["Space", "Enter"] }, coordinateGetter: sortableKeyboardCoordinates }),
   );
@@ -217,9 +219,9 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
   const shown = useMemo(
     () =>
       board.columns
-        .filter((c) => c.status !== "archived" || filters.archived)
+        .filter((c) => (c.status === "archived" ? filters.archived : !filters.status.length || filters.status.includes(c.status)))
         .sort((a, b) => (COLUMN_ORDER.indexOf(a.status) + 1 || 99) - (COLUMN_ORDER.indexOf(b.status) + 1 || 99)),
-    [board.columns, filters.archived],
+    [board.columns, filters.archived, filters.status],
   );
   const total = shown.reduce((n, c) => n + c.count, 0);
   /** "Select all matching the filter": every card the current view holds (the server applied the filters). */
@@ -287,10 +289,10 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
       <DndContext sensors={sensors} collisionDetection={collisions} accessibility={{ announcements }} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
         {total === 0 && (
           <p role="status" data-testid="board-empty" className="mx-3 mt-3 rounded-md border border-dashed border-[var(--line-strong)] px-3 py-2 text-[12.5px] text-[var(--muted)]">
-            {filters.q || filters.tenant || filters.assignee ? (
+            {filters.q || filters.tenant || filters.assignee || filters.status.length ? (
               <>
                 No task matches these filters.{" "}
-                <button type="button" className="underline" onClick={() => setFilters({ q: "", tenant: "", assignee: "", archived: filters.archived })}>
+                <button type="button" className="underline" onClick={() => setFilters({ q: "", tenant: "", assignee: "", archived: filters.archived, status: [] })}>
                   Clear filters
                 </button>
               </>

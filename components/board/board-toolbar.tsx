@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import type { BoardFilters } from "@/lib/board-types";
 import type { ConnectionState } from "@/lib/ws-client";
 import { ThemeToggle } from "./theme-toggle";
+import { StatusFilter } from "./status-filter";
 
 const CONN: Record<ConnectionState, { label: string; dot: string }> = {
   connecting: { label: "connecting", dot: "bg-[var(--muted)]" },
@@ -85,6 +86,7 @@ export function BoardToolbar({ filters, onFilters, tenants, assignees, connectio
         <option value="none">Unassigned</option>
         {[...new Set([...assignees, ...(filters.assignee && filters.assignee !== "none" ? [filters.assignee] : [])])].map((a) => <option key={a} value={a}>{a}</option>)}
       </select>
+      <StatusFilter value={filters.status} onChange={(status) => onFilters({ ...filters, status })} />
       <label className="flex items-center gap-1 text-[12px] text-[var(--muted)]">
         <input type="checkbox" checked={filters.archived} onChange={(e) => onFilters({ ...filters, archived: e.target.checked })} className="accent-[var(--accent)]" />
         Show archived

@@ -22,6 +22,7 @@ export function filtersToSearch(f: BoardFilters, task: string | null): string {
   if (f.tenant) p.set("tenant", f.tenant);
   if (f.assignee) p.set("assignee", f.assignee);
   if (f.archived) p.set("archived", "1");
+  if (f.status.length) p.set("status", f.status.join(","));
   if (task) p.set("task", task);
   const s = p.toString();
   return s ? `?${s}` : window.location.pathname;
