@@ -25,6 +25,19 @@ test("a long column mounts only what is on screen; scrolling, j/k and Shift-rang
   expect(mounted).toBeGreaterThan(5);
   expect(mounted).toBeLessThan(60);
   await expect(at(page, "Ready", 1)).toContainText("Windowed 000");
+  // No layout shift while the board loads and hydrates (server-rendered window, real heights in flow).
+  const cls = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let sum = 0;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) sum += e.value;
+        }).observe({ type: "layout-shift", buffered: true });
+        setTimeout(() => resolve(sum), 300);
+      }),
+  );
+  console.log(`cumulative layout shift on load: ${cls}`);
+  expect(cls).toBeLessThan(0.02);
 
   // Scroll to the bottom: the last card mounts, the first unmounts.
   await ready.getByTestId("column-cards").evaluate((el) => (el.scrollTop = el.scrollHeight));

@@ -48,4 +48,21 @@ test("dependency editor: add a parent and a child, a cycle is refused inline, ×
   await expect(parents.getByTestId("parent-chip")).toHaveCount(0);
   await expect(deps.getByTestId("waiting-on")).toHaveCount(0);
   await expect.poll(async () => ((await (await request.get(`/api/tasks/${b.id}`)).json()) as { parents: unknown[] }).parents.length).toBe(0);
+
+  // Keyboard: ↓ moves the highlight through the results, Enter links the highlighted one.
+  const tag = uniq("kbpick").replace(/\s/g, "-");
+  await createTask(request, { title: `${tag} one` });
+  await createTask(request, { title: `${tag} two` });
+  if (!(await search.isVisible())) await parents.getByRole("button", { name: "Add parent" }).click();
+  await search.fill(tag);
+  const options = parents.getByRole("option");
+  await expect(options).toHaveCount(2);
+  await expect(options.nth(0)).toHaveAttribute("aria-selected", "true");
+  await search.press("ArrowDown");
+  await expect(options.nth(1)).toHaveAttribute("aria-selected", "true");
+  await expect(options.nth(0)).toHaveAttribute("aria-selected", "false");
+  const picked = (await options.nth(1).textContent())!.match(/t_[0-9a-f]+/)![0];
+  await search.press("Enter");
+  await expect(parents.getByTestId("parent-chip")).toHaveCount(1);
+  await expect(parents.getByTestId("parent-chip")).toContainText(picked);
 });

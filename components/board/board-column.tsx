@@ -86,13 +86,36 @@ export const BoardColumn = memo(function BoardColumn({ column, colKey, lane, inL
   const ids = idsRef.current;
   const [focused, setFocused] = useState<string | null>(null);
   const cards = column.cards;
-  const { scrollRef, listRef, items, total, measure, reveal } = useVirtualColumn(ids, {
+  const { scrollRef, listRef, items, windowTop, outside, total, measure, reveal } = useVirtualColumn(ids, {
     estimate: (i) => (cards[i] ? estimateCardHeight(cards[i]) : 76),
     gap: GAP,
     pinned: [focused, dragging],
   });
   useEffect(() => registerColumn(colKey, { ids, reveal }), [colKey, ids, reveal]);
   const byId = new Map(cards.map((c) => [c.id, c]));
+  /** One card in its list item; `top` places a pinned card that sits outside the window. */
+  const renderCard = (id: string, index: number, top?: number) => (
+    <div
+      key={id}
+      ref={measure(id)}
+      role="listitem"
+      aria-setsize={ids.length}
+      aria-posinset={index + 1}
+      className={top === undefined ? undefined : "absolute inset-x-0"}
+      style={top === undefined ? undefined : { top }}
+    >
+      <TaskCard
+        card={byId.get(id)!}
+        lane={lane}
+        now={now}
+        flash={flash.get(id)}
+        onOpen={onOpen}
+        onSelect={onSelect}
+        selected={selected.has(id)}
+        failed={failed.get(id)}
+      />
+    </div>
+  );
   const allSelected = ids.length > 0 && ids.every((id) => selected.has(id));
   const label = columnLabel(column.status);
   const refuses = column.status === "running";
@@ -153,23 +176,10 @@ export const BoardColumn = memo(function BoardColumn({ column, colKey, lane, inL
         )}
         <div ref={listRef} role="list" aria-label={`${label} cards`} className="relative shrink-0" style={{ height: total }}>
           <SortableContext id={`sort:${colKey}`} items={ids} strategy={verticalListSortingStrategy}>
-            {items.map(({ id, index, top }) => {
-              const c = byId.get(id)!;
-              return (
-                <div key={id} ref={measure(id)} role="listitem" aria-setsize={ids.length} aria-posinset={index + 1} className="absolute inset-x-0" style={{ top }}>
-                  <TaskCard
-                    card={c}
-                    lane={lane}
-                    now={now}
-                    flash={flash.get(id)}
-                    onOpen={onOpen}
-                    onSelect={onSelect}
-                    selected={selected.has(id)}
-                    failed={failed.get(id)}
-                  />
-                </div>
-              );
-            })}
+            <div className="absolute inset-x-0 flex flex-col gap-1.5" style={{ top: windowTop }}>
+              {items.map(({ id, index }) => renderCard(id, index))}
+            </div>
+            {outside.map(({ id, index, top }) => renderCard(id, index, top))}
           </SortableContext>
         </div>
         {!column.cards.length && !creating && <p className="px-1.5 py-3 text-[11.5px] text-[var(--muted)]">{EMPTY_HINT[column.status] ?? "Empty."}</p>}

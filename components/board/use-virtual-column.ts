@@ -3,8 +3,12 @@
  * Windowing for one board column: only the cards inside the scrolled viewport (plus an overscan
  * margin, plus any pinned card — the focused one, the one being dragged) are mounted. Cards have
  * different heights (chips, vital signs, block reasons), so each mounted card is measured with a
- * ResizeObserver and the measurement replaces the estimate; cards are laid out absolutely at
- * prefix-sum offsets inside a spacer as tall as the whole column.
+ * ResizeObserver and the measurement replaces the estimate for the cards above the window.
+ *
+ * Layout: a spacer as tall as the whole column; the window's cards in normal flow inside a block
+ * placed at the window's offset (so their real heights, not estimates, decide where each one sits:
+ * nothing shifts when the measurements arrive); pinned cards outside the window are placed
+ * absolutely at their estimated offsets.
  *
  * The first render (server and hydration) assumes a 1,000 px viewport at the top, so the HTML the
  * server sends is the same the client hydrates, and only the first screenful is in it.
@@ -144,6 +148,7 @@ export function useVirtualColumn(ids: readonly string[], { estimate, gap, oversc
   while (end < n && tops[end] < view.top + view.height + overscan) end++;
   const items: VirtualItem[] = [];
   for (let i = start; i < end; i++) items.push({ id: ids[i], index: i, top: tops[i] });
+  const outside: VirtualItem[] = [];
   const extra = [...pinned, revealed];
   if (extra.some(Boolean)) {
     const index = new Map<string, number>();
@@ -152,7 +157,7 @@ export function useVirtualColumn(ids: readonly string[], { estimate, gap, oversc
       const i = ids.indexOf(id);
       if (i >= 0 && (i < start || i >= end)) index.set(id, i);
     }
-    for (const [id, i] of index) items.push({ id, index: i, top: tops[i] });
+    for (const [id, i] of index) outside.push({ id, index: i, top: tops[i] });
   }
 
   /** Scrolls the card into the column's view (nearest edge) and keeps it mounted. */
@@ -172,5 +177,6 @@ export function useVirtualColumn(ids: readonly string[], { estimate, gap, oversc
     [ids, tops, gap],
   );
 
-  return { scrollRef, listRef, items, total, measure, reveal };
+  /** `items`: the window, in flow from `windowTop`; `outside`: pinned cards, placed absolutely. */
+  return { scrollRef, listRef, items, windowTop: n ? tops[start] : 0, outside, total, measure, reveal };
 }
