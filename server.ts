@@ -12,7 +12,7 @@ import { WebSocketServer, WebSocket } from "ws";
 import { closeRuntime, getRuntime } from "./server/runtime";
 import { getHub } from "./server/ws/hub";
 import { Dispatcher } from "./server/dispatcher/dispatcher";
-import { buildPolicy, checkRequest, handleLogin, isLoopback, loadOrCreateToken, rejectUpgrade, sendRefusal } from "./server/http/guards";
+import { buildPolicy, checkRequest, handleLogin, isLoopback, jsonMethodNotAllowed, loadOrCreateToken, rejectUpgrade, sendRefusal } from "./server/http/guards";
 
 /** Start-up failures are user errors (bad env, bad DB file, port taken): no stack trace. */
 function fatal(message: string): never {
@@ -40,7 +40,8 @@ try {
 }
 
 // 2. Next, on our own HTTP server (STACK §3 pattern).
-const server = createServer();
+// requireHostHeader off: a request without Host reaches our guard and gets a JSON 400, not Node's bare one.
+const server = createServer({ requireHostHeader: false });
 const app = next({ dev, hostname: host, port, httpServer: server });
 const handle = app.getRequestHandler();
 try {
@@ -60,6 +61,7 @@ server.on("request", (req, res) => {
   // JSON and logs are data: never let a browser sniff them into HTML.
   res.setHeader("x-content-type-options", "nosniff");
   if (req.url?.startsWith("/login")) return handleLogin(req, res, policy.token);
+  if (req.url?.startsWith("/api/")) jsonMethodNotAllowed(req, res);
   void handle(req, res);
 });
 

@@ -78,10 +78,11 @@ describe("loopback server (the default)", () => {
       }
     });
 
-    it("no Host header at all → refused (HTTP/1.1: Node's own 400; HTTP/1.0: our 403)", async () => {
+    it("no Host header at all → our JSON 400 (HTTP/1.1 and HTTP/1.0 alike), nothing served", async () => {
       const r = await rawRequest(srv.port, { path: "/api/board", omitHost: true });
       expect(r.status).toBe(400);
       expect(r.text).not.toContain("columns");
+      expect(JSON.parse(r.text)).toEqual({ error: { code: "bad_request", message: "the request has no Host header" } });
       const raw = await new Promise<string>((resolve, reject) => {
         const sock = net.connect(srv.port, "127.0.0.1", () => sock.write("GET /api/board HTTP/1.0\r\n\r\n"));
         let out = "";
@@ -89,8 +90,19 @@ describe("loopback server (the default)", () => {
         sock.on("end", () => resolve(out));
         sock.on("error", reject);
       });
-      expect(raw).toMatch(/^HTTP\/1\.[01] 403 /);
-      expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)).error.code).toBe("forbidden");
+      expect(raw).toMatch(/^HTTP\/1\.[01] 400 /);
+      expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4)).error.code).toBe("bad_request");
+    });
+
+    it("a method a route does not support → 405 with the JSON error shape, data unchanged", async () => {
+      const before = db.dump();
+      for (const [method, path] of [["PUT", "/api/tasks"], ["DELETE", "/api/board"], ["PATCH", "/api/health"], ["PUT", "/api/links"]] as const) {
+        const r = await rawRequest(srv.port, { method, path, headers: { host: `127.0.0.1:${srv.port}`, "content-type": "application/json" }, body: "{}" });
+        expect(r.status, `${method} ${path}`).toBe(405);
+        expect(r.headers["content-type"]).toMatch(/^application\/json/);
+        expect(JSON.parse(r.text)).toEqual({ error: { code: "method_not_allowed", message: `${method} is not supported on ${path}` } });
+      }
+      expect(db.dump()).toBe(before);
     });
 
     it("a forged Host is refused before the body limit, the token or routing", async () => {

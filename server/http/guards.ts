@@ -109,7 +109,8 @@ export interface Refusal {
 
 /** The guard chain. Returns null to let the request through. */
 export function checkRequest(req: IncomingMessage, policy: GuardPolicy, kind: "http" | "upgrade"): Refusal | null {
-  const host = (req.headers.host ?? "").toLowerCase();
+  if (!req.headers.host) return { status: 400, code: "bad_request", message: "the request has no Host header" };
+  const host = req.headers.host.toLowerCase();
   if (!policy.hosts.has(host)) {
     return { status: 403, code: "forbidden", message: `Host "${req.headers.host ?? ""}" is not one this server answers to` };
   }
@@ -183,4 +184,41 @@ export function rejectUpgrade(socket: Duplex, status: number, code: string, mess
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
   socket.once("finish", () => socket.destroy());
+}
+
+/**
+ * Next answers a method a route does not export with a bare 405; on /api the body is our error
+ * shape instead (every other reply there is JSON). Called before the request reaches Next.
+ */
+export function jsonMethodNotAllowed(req: IncomingMessage, res: ServerResponse): void {
+  // Every way Next may start the reply (writeHead, flushHeaders, a first write, end) is covered:
+  // a 405 gets our content type before its headers go out, Next's own (empty) chunks are
+  // dropped, and end() sends the JSON body.
+  let replaced = false;
+  const take = (status = res.statusCode) => {
+    if (!replaced && status === 405 && !res.headersSent) {
+      replaced = true;
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.removeHeader("content-length");
+    }
+    return replaced;
+  };
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  const flush = res.flushHeaders.bind(res);
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    if (!take(status)) return writeHead(status, ...rest);
+    // Headers given here (an object or a raw array) are applied first; ours win over theirs.
+    const headers = rest.find((x) => x && typeof x === "object");
+    if (headers && !Array.isArray(headers)) for (const [k, v] of Object.entries(headers)) if (!/^content-(type|length)$/i.test(k)) res.setHeader(k, v as string);
+    return writeHead(status, typeof rest[0] === "string" ? rest[0] : undefined);
+  }) as typeof res.writeHead;
+  res.flushHeaders = () => (take(), flush());
+  res.write = ((...args: unknown[]) => (take() ? true : write(...args))) as typeof res.write;
+  res.end = ((...args: unknown[]) => {
+    if (!take()) return end(...args);
+    const path = (req.url ?? "/").split("?")[0];
+    return end(errorBody("method_not_allowed", `${req.method} is not supported on ${path}`));
+  }) as typeof res.end;
 }
