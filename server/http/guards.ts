@@ -195,8 +195,10 @@ export function jsonMethodNotAllowed(req: IncomingMessage, res: ServerResponse):
   // a 405 gets our content type before its headers go out, Next's own (empty) chunks are
   // dropped, and end() sends the JSON body.
   let replaced = false;
-  const take = (status = res.statusCode) => {
-    if (!replaced && status === 405 && !res.headersSent) {
+  // Only Next's bare 405 is rewritten: a route's own 405 (with its JSON body) goes out untouched.
+  const take = (status = res.statusCode, headers?: unknown) => {
+    const typed = !!res.getHeader("content-type") || (!!headers && typeof headers === "object" && !Array.isArray(headers) && Object.keys(headers).some((k) => /^content-type$/i.test(k)));
+    if (!replaced && status === 405 && !res.headersSent && !typed) {
       replaced = true;
       res.setHeader("content-type", "application/json; charset=utf-8");
       res.removeHeader("content-length");
@@ -208,14 +210,19 @@ export function jsonMethodNotAllowed(req: IncomingMessage, res: ServerResponse):
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   const flush = res.flushHeaders.bind(res);
   res.writeHead = ((status: number, ...rest: unknown[]) => {
-    if (!take(status)) return writeHead(status, ...rest);
-    // Headers given here (an object or a raw array) are applied first; ours win over theirs.
     const headers = rest.find((x) => x && typeof x === "object");
+    if (!take(status, headers)) return writeHead(status, ...rest);
+    // Headers given here are applied first; ours win over theirs.
     if (headers && !Array.isArray(headers)) for (const [k, v] of Object.entries(headers)) if (!/^content-(type|length)$/i.test(k)) res.setHeader(k, v as string);
     return writeHead(status, typeof rest[0] === "string" ? rest[0] : undefined);
   }) as typeof res.writeHead;
   res.flushHeaders = () => (take(), flush());
-  res.write = ((...args: unknown[]) => (take() ? true : write(...args))) as typeof res.write;
+  res.write = ((...args: unknown[]) => {
+    if (!take()) return write(...args);
+    const cb = args.find((a) => typeof a === "function") as (() => void) | undefined;
+    if (cb) queueMicrotask(cb);
+    return true;
+  }) as typeof res.write;
   res.end = ((...args: unknown[]) => {
     if (!take()) return end(...args);
     const path = (req.url ?? "/").split("?")[0];
