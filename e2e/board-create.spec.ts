@@ -3,6 +3,8 @@ import { card, column, createTask, openBoard, uniq } from "./helpers";
 
 interface Fields {
   title: string;
+  reason?: string;
+  summary?: string;
   assignee?: string;
   priority?: string;
   skills?: string;
@@ -21,6 +23,8 @@ async function inlineCreate(page: Page, name: string, f: Fields): Promise<Locato
   if (f.parents) await form.getByLabel("Parents").fill(f.parents);
   if (f.workspace) await form.getByLabel("Workspace").fill(f.workspace);
   if (f.startAt) await form.getByLabel("Start at").fill(f.startAt);
+  if (f.reason) await form.getByLabel("Blocked reason").fill(f.reason);
+  if (f.summary) await form.getByLabel("Completion summary").fill(f.summary);
   const title = form.getByRole("textbox", { name: /New task title/ });
   await title.fill(f.title);
   await title.press("Enter");
@@ -90,6 +94,21 @@ test("inline create in every creatable column, with assignee suggestions, priori
   const s = await taskByTitle(page, schedTitle);
   expect(s.status).toBe("scheduled");
   expect(Math.abs(s.scheduled_at - Math.floor(future.getTime() / 1000))).toBeLessThan(61);
+
+  // Blocked takes its reason, Done its summary — each in the same write as the create.
+  const blockedTitle = uniq("Inline blocked");
+  await (await inlineCreate(page, "Blocked", { title: blockedTitle, reason: "waiting for the vendor" })).press("Escape");
+  await expect(card(column(page, "Blocked"), blockedTitle).getByTestId("block-reason")).toHaveText("waiting for the vendor");
+  expect((await taskByTitle(page, blockedTitle)).status).toBe("blocked");
+  const doneTitle = uniq("Inline done");
+  await (await inlineCreate(page, "Done", { title: doneTitle, summary: "shipped last week" })).press("Escape");
+  await expect(card(column(page, "Done"), doneTitle)).toBeVisible();
+  expect((await taskByTitle(page, doneTitle)).status).toBe("done");
+  // Without the reason nothing is sent and the form says why.
+  const noReason = await inlineCreate(page, "Blocked", { title: uniq("Inline blocked no reason") });
+  await expect(noReason.getByRole("alert")).toHaveText("Say why it is blocked.");
+  await noReason.press("Escape");
+  await expect(column(page, "In progress").getByRole("button", { name: /Create task/ })).toHaveCount(0);
 
   // An unknown parent is refused inline and nothing is created.
   const badTitle = uniq("Inline bad parent");

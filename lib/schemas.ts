@@ -23,7 +23,11 @@ export const createTaskSchema = z.strictObject({
   skills: nullable(z.array(text(100)).max(50)),
   parents: z.array(id).max(100).optional(),
   triage: z.boolean().optional(),
-  review: z.boolean().optional(),
+  /** The column it starts in (the board's `+`): blocked needs `reason` (+ `kind`), done takes `summary`. */
+  status: z.enum(["triage", "todo", "scheduled", "ready", "review", "blocked", "done"]).optional(),
+  reason: nullable(text(20_000)),
+  kind: nullable(blockKindSchema),
+  summary: nullable(text(20_000)),
   idempotency_key: nullable(text(200)),
   /** Hermes-style spec: scratch | dir:<abs> | worktree[:<abs>] (or the two fields below). */
   workspace: text(4096).optional(),

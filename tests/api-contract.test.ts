@@ -104,7 +104,15 @@ describe("POST /api/tasks", () => {
     const parent = r.json.id;
     expect((await api.post("/api/tasks", { title: "child", parents: [parent] })).json.status).toBe("todo");
     expect((await api.post("/api/tasks", { title: "idea", triage: true })).json.status).toBe("triage");
-    expect((await api.post("/api/tasks", { title: "to review", review: true })).json.status).toBe("review");
+    expect((await api.post("/api/tasks", { title: "to review", status: "review" })).json.status).toBe("review");
+    const blocked = await api.post("/api/tasks", { title: "born blocked", status: "blocked", reason: "needs a key", kind: "needs_input" });
+    expect(blocked.status).toBe(201);
+    expect(blocked.json).toMatchObject({ status: "blocked", block_kind: "needs_input" });
+    const done = await api.post("/api/tasks", { title: "born done", status: "done", summary: "shipped" });
+    expect(done.json.status).toBe("done");
+    const refused = await api.post("/api/tasks", { title: "no reason", status: "blocked" });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toMatch(/needs a reason/);
     const later = Math.floor(Date.now() / 1000) + 3600;
     const s = await api.post("/api/tasks", { title: "later", scheduled_at: later });
     expect(s.json).toMatchObject({ status: "scheduled", scheduled_at: later });

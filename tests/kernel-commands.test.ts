@@ -36,17 +36,37 @@ describe("create", () => {
     expect(JSON.parse(lastEvent(a.id).payload)).toEqual({ assignee: "backend-dev", status: "ready", parents: [], tenant: "acme", skills: ["x", "y"] });
     expect(f.k.create({ title: "B", parents: [a.id] }).task.status).toBe("todo");
     expect(f.k.create({ title: "C", triage: true, parents: [a.id] }).task.status).toBe("triage");
-    // Created from the board's Review column: one write, never visible as ready to the dispatcher.
-    const r = f.k.create({ title: "R", review: true }).task;
-    expect(r.status).toBe("review");
-    expect(JSON.parse(lastEvent(r.id).payload).status).toBe("review");
-    const before = f.k.db.prepare("SELECT COUNT(*) AS n FROM tasks").get();
-    expect(() => f.k.create({ title: "both", triage: true, review: true })).toThrow(/triage or review, not both/);
-    expect(f.k.db.prepare("SELECT COUNT(*) AS n FROM tasks").get()).toEqual(before);
     const s = f.k.create({ title: "D", scheduled_at: f.clock.now() + 60 }).task;
     expect(s.status).toBe("scheduled");
     expect(eventKinds(f.k, s.id)).toEqual(["created", "scheduled"]);
     expect(f.k.create({ title: "E", scheduled_at: f.clock.now() - 60 }).task.status).toBe("ready");
+  });
+
+  it("creates straight into a column in one transaction (the board's +): review, blocked, done", () => {
+    const r = f.k.create({ title: "R", status: "review" }).task;
+    expect(r.status).toBe("review");
+    expect(JSON.parse(lastEvent(r.id).payload).status).toBe("review");
+    const b = f.k.create({ title: "B", status: "blocked", reason: "needs the API key", kind: "needs_input" }).task;
+    expect(b).toMatchObject({ status: "blocked", block_kind: "needs_input" });
+    expect(eventKinds(f.k, b.id)).toEqual(["created", "blocked"]);
+    const d = f.k.create({ title: "D", status: "done", summary: "already shipped" }).task;
+    expect(d.status).toBe("done");
+    expect(eventKinds(f.k, d.id)).toEqual(["created", "completed"]);
+    expect(f.k.create({ title: "T", status: "todo" }).task.status).toBe("ready"); // no parent to wait on
+    expect(f.k.create({ title: "Tr", status: "triage" }).task.status).toBe("triage");
+
+    // Refusals write nothing: not even the task that was about to be blocked or completed.
+    const count = () => f.k.db.prepare("SELECT COUNT(*) AS n FROM tasks").get();
+    const before = count();
+    const parent = r.id; // in review, so not done
+    expect(() => f.k.create({ title: "x", status: "blocked" })).toThrow(/needs a reason/);
+    expect(() => f.k.create({ title: "x", status: "done", parents: [parent], summary: "s" })).toThrow(/complete/);
+    expect(() => f.k.create({ title: "x", status: "scheduled" })).toThrow(/future scheduled_at/);
+    expect(() => f.k.create({ title: "x", status: "running" as never })).toThrow(/status must be one of/);
+    expect(() => f.k.create({ title: "x", triage: true, status: "review" })).toThrow(/not both/);
+    expect(() => f.k.create({ title: "x", summary: "s" })).toThrow(/summary only goes with status "done"/);
+    expect(() => f.k.create({ title: "x", status: "blocked", reason: "r", kind: "nope" })).toThrow(/block kind/);
+    expect(count()).toEqual(before);
   });
 
   it("refuses bad input with a clear message and writes nothing", () => {

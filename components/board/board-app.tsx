@@ -199,13 +199,15 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
     setTask(id);
   }, []);
 
-  /** One atomic create: Triage and Review start there; Todo holds a task only while a parent is undone. */
+  /**
+   * One atomic create in the column's status (blocked with its reason, done with its summary, in
+   * the same transaction); Todo holds a task only while a parent is undone.
+   */
   const create = useCallback(
     async (status: Status, draft: CreateTaskBody, laneAssignee: string | null) => {
       const body: CreateTaskBody = { ...draft };
       if (laneAssignee && body.assignee === undefined) body.assignee = laneAssignee;
-      if (status === "triage") body.triage = true;
-      if (status === "review") body.review = true;
+      if (status !== "running" && status !== "archived") body.status = status;
       const t = await api.create(body);
       if (t.status !== status) toast(`${t.id} went to ${columnLabel(t.status)}${status === "todo" ? ": no unfinished parent to wait on" : ""}`, "info");
     },

@@ -13,11 +13,10 @@ import { registerColumn } from "./column-registry";
 const GAP = 6;
 
 /**
- * Columns with `+`: a new task can start there in one write (Scheduled asks for the start time).
- * In progress is only entered by a worker's claim; Blocked and Done need an existing task's
- * reason or summary, so their cards come from moves.
+ * Columns with `+`: a new task starts there in one transaction (Scheduled asks the start time,
+ * Blocked a reason, Done a summary). In progress is only ever entered by a worker's claim.
  */
-const CREATABLE = new Set(["triage", "todo", "scheduled", "ready", "review"]);
+const CREATABLE = new Set(["triage", "todo", "scheduled", "ready", "blocked", "review", "done"]);
 
 const EMPTY_HINT: Record<string, string> = {
   triage: "Rough ideas land here. Press + to jot one down.",
@@ -25,9 +24,9 @@ const EMPTY_HINT: Record<string, string> = {
   ready: "Nothing to dispatch. Press + to add a task.",
   scheduled: "Tasks with a future start time wait here. Press + to schedule one.",
   running: "No worker is busy. Ready tasks with an assignee start here when the dispatcher claims them.",
-  blocked: "Nothing is blocked. Drop a card here to block it with a reason.",
+  blocked: "Nothing is blocked. Drop a card here (or press +) to block it with a reason.",
   review: "Nothing waits for review. Press + or drop finished work here.",
-  done: "Finished work shows here. Drop a card here to complete it.",
+  done: "Finished work shows here. Drop a card here to complete it, or + to log done work.",
   archived: "Archived tasks show here.",
 };
 
@@ -169,7 +168,7 @@ export const BoardColumn = memo(function BoardColumn({ column, colKey, lane, inL
             label={label}
             suggest={suggest}
             defaultAssignee={laneAssignee}
-            withDate={column.status === "scheduled"}
+            status={column.status}
             onCancel={() => onCreating(null)}
             onCreate={(draft) => onCreate(column.status, draft, laneAssignee)}
           />

@@ -1,6 +1,7 @@
 "use client";
 import { useId, useState, type KeyboardEvent } from "react";
 import type { CreateTaskBody } from "@/lib/schemas";
+import type { Status } from "@/lib/board-types";
 
 export interface CreateSuggestions {
   /** Profiles from config.yaml and assignees already on the board. */
@@ -21,11 +22,11 @@ const list = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolea
  * keeps the form open for the next one; Esc cancels.
  */
 export function InlineCreate({
-  label, suggest, defaultAssignee, withDate, onCancel, onCreate,
+  label, suggest, defaultAssignee, status, onCancel, onCreate,
 }: {
   label: string;
-  /** Scheduled: a start time is required. */
-  withDate?: boolean;
+  /** The column: Scheduled asks a start time, Blocked a reason (and kind), Done a summary. */
+  status: Status;
   suggest: CreateSuggestions;
   defaultAssignee?: string | null;
   onCancel(): void;
@@ -37,6 +38,9 @@ export function InlineCreate({
   const [priority, setPriority] = useState("");
   const [tenant, setTenant] = useState(suggest.defaultTenant ?? "");
   const [startAt, setStartAt] = useState("");
+  const [reason, setReason] = useState("");
+  const [kind, setKind] = useState("");
+  const [summary, setSummary] = useState("");
   const [skills, setSkills] = useState("");
   const [parents, setParents] = useState("");
   const [workspace, setWorkspace] = useState("");
@@ -55,10 +59,19 @@ export function InlineCreate({
     if (list(skills).length) d.skills = list(skills);
     if (list(parents).length) d.parents = list(parents);
     if (workspace.trim()) d.workspace = workspace.trim();
-    if (withDate) {
+    if (status === "scheduled") {
       const at = new Date(startAt).getTime();
       if (!startAt || !Number.isFinite(at)) return "Pick a start time for a scheduled task.";
       d.scheduled_at = Math.floor(at / 1000);
+    }
+    if (status === "blocked") {
+      if (!reason.trim()) return "Say why it is blocked.";
+      d.reason = reason.trim();
+      if (kind) d.kind = kind as CreateTaskBody["kind"];
+    }
+    if (status === "done") {
+      if (!summary.trim()) return "Give a completion summary.";
+      d.summary = summary.trim();
     }
     return d;
   };
@@ -102,10 +115,24 @@ export function InlineCreate({
         placeholder="Task title — Enter to create, Esc to cancel"
         className="w-full bg-transparent px-1 py-0.5 text-[13px] text-[var(--fg)] outline-none placeholder:text-[var(--muted)]"
       />
-      {withDate && (
+      {status === "blocked" && (
+        <div className="mt-1 flex gap-1">
+          <input aria-required="true" value={reason} onChange={(e) => setReason(e.target.value)} aria-label="Blocked reason" placeholder="why is it blocked? (required)" className={`${field} flex-1`} />
+          <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label="Block kind" className={field}>
+            <option value="">kind</option>
+            <option value="needs_input">needs input</option>
+            <option value="capability">capability</option>
+            <option value="transient">transient</option>
+          </select>
+        </div>
+      )}
+      {status === "done" && (
+        <input aria-required="true" value={summary} onChange={(e) => setSummary(e.target.value)} aria-label="Completion summary" placeholder="what was done? (required)" className={`${field} mt-1 w-full`} />
+      )}
+      {status === "scheduled" && (
         <label className="mt-1 flex items-center gap-1.5 px-1 text-[11.5px] text-[var(--muted)]">
           Start at
-          <input type="datetime-local" required value={startAt} onChange={(e) => setStartAt(e.target.value)} aria-label="Start at" className={`${field} flex-1`} />
+          <input type="datetime-local" aria-required="true" value={startAt} onChange={(e) => setStartAt(e.target.value)} aria-label="Start at" className={`${field} flex-1`} />
         </label>
       )}
       <div className="mt-1 grid grid-cols-2 gap-1">

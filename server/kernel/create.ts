@@ -11,6 +11,11 @@ import type { KernelContext } from "./context";
 import { validation, KanbanError } from "./errors";
 import { emit, getTaskRow, DONE_LIKE } from "./internal";
 import { toTask, type Task, type Status } from "./types";
+import { blockTask } from "./block";
+import { completeTask } from "./complete";
+
+export const INITIAL_STATUSES = ["triage", "todo", "scheduled", "ready", "review", "blocked", "done"] as const;
+export type InitialStatus = (typeof INITIAL_STATUSES)[number];
 import {
   cleanTitle, cleanAssignee, cleanTenant, cleanSkills, cleanPriority, cleanWorkspace, optionalInt, optionalText,
 } from "./validate";
@@ -24,8 +29,16 @@ export interface CreateTaskInput {
   skills?: string[] | null;
   parents?: string[];
   triage?: boolean;
-  /** Start in review (finished work waiting for a reviewer), e.g. created in the board's Review column. */
-  review?: boolean;
+  /**
+   * The column a person created it in (the board's `+`), applied in the same transaction:
+   * triage/review are written directly; blocked blocks it (`reason`, `kind`), done completes it
+   * (`summary`); todo/ready/scheduled (or none) leave the status to parents and schedule, and
+   * scheduled insists on a future scheduled_at.
+   */
+  status?: InitialStatus | null;
+  reason?: string | null;
+  kind?: string | null;
+  summary?: string | null;
   idempotency_key?: string | null;
   workspace_kind?: string | null;
   workspace_path?: string | null;
@@ -68,6 +81,15 @@ export function createTask(k: KernelContext, input: CreateTaskInput): CreateResu
   const parents = [...new Set(input.parents ?? [])];
   for (const p of parents) if (typeof p !== "string" || p === "") throw validation("parents must be task ids");
 
+  const place = input.status ?? null;
+  if (place !== null && !INITIAL_STATUSES.includes(place)) {
+    throw validation(`status must be one of ${INITIAL_STATUSES.join(", ")} for a new task, got "${String(place)}"`);
+  }
+  if (place === "scheduled" && !(scheduledAt != null && scheduledAt > k.now())) throw validation("a task created as scheduled needs a future scheduled_at");
+  if (place === "blocked" && !(typeof input.reason === "string" && input.reason.trim())) throw validation("a task created as blocked needs a reason");
+  if (place !== "blocked" && (input.reason != null || input.kind != null)) throw validation('reason and kind only go with status "blocked"');
+  if (place !== "done" && input.summary != null) throw validation('summary only goes with status "done"');
+
   return k.tx(() => {
     if (key) {
       const existing = k
@@ -89,9 +111,9 @@ export function createTask(k: KernelContext, input: CreateTaskInput): CreateResu
       ).n;
     }
     let status: Status;
-    if (input.triage && input.review) throw validation("give triage or review, not both");
-    if (input.triage) status = "triage";
-    else if (input.review) status = "review";
+    if (input.triage && place && place !== "triage") throw validation(`give triage or status "${place}", not both`);
+    if (input.triage || place === "triage") status = "triage";
+    else if (place === "review") status = "review";
     else if (undone > 0) status = "todo";
     else if (scheduledAt != null && scheduledAt > now) status = "scheduled";
     else status = "ready";
@@ -109,6 +131,10 @@ export function createTask(k: KernelContext, input: CreateTaskInput): CreateResu
       assignee, status, parents, tenant, skills: skills ? JSON.parse(skills) : [],
     });
     if (status === "scheduled") emit(k, id, "scheduled", { scheduled_at: scheduledAt });
+    // Blocked / done from the start: the same rules as blocking or completing it a moment later,
+    // in this transaction, so no dispatcher ever sees it ready in between.
+    if (place === "blocked") blockTask(k, id, { reason: input.reason as string, kind: input.kind ?? null });
+    if (place === "done") completeTask(k, id, { summary: input.summary ?? null });
     return { task: toTask(getTaskRow(k, id)!), created: true };
   });
 }
