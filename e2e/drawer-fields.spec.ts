@@ -40,12 +40,47 @@ test("tenant, skills, limits and schedule save and survive a reload; bad input i
   await expect(details.getByLabel("Max retries")).toHaveValue("4");
   await expect(details.getByLabel("Max runtime")).toHaveValue("1h30m");
   await expect(details.getByLabel("Scheduled at")).toHaveValue("2031-02-03T04:05");
-  await expect(details.getByTestId("workspace")).toContainText("scratch");
+  await expect(details.getByLabel("Workspace", { exact: true })).toHaveValue("scratch");
 
   // A value the server refuses (max_retries must be ≥ 1) shows its message under the field.
   await details.getByLabel("Max retries").fill("0");
   await details.getByLabel("Max retries").press("Enter");
   await expect(details.getByTestId("error-retries")).toBeVisible();
+});
+
+test("workspace: edit to a worktree with a branch, a relative dir is refused inline, a running task's is locked", async ({ page, request }) => {
+  const t = await createTask(request, { title: uniq("Workspace edit") });
+  await openBoard(page, `/?task=${t.id}`);
+  const details = page.getByRole("dialog", { name: `Task ${t.title}` }).getByRole("region", { name: "Details" });
+  const ws = details.getByLabel("Workspace", { exact: true });
+  await expect(ws).toHaveValue("scratch");
+
+  await ws.fill("dir:relative/path");
+  await ws.press("Enter");
+  await expect(details.getByTestId("error-workspace")).toContainText("must be absolute");
+
+  await ws.fill("worktree:/srv/repo");
+  await ws.press("Enter");
+  await expect(details.getByTestId("error-workspace")).toHaveCount(0);
+  await details.getByLabel("Branch").fill("feat/login");
+  await details.getByLabel("Branch").press("Enter");
+  await expect
+    .poll(async () => {
+      const { task } = (await (await request.get(`/api/tasks/${t.id}`)).json()) as { task: Record<string, unknown> };
+      return [task.workspace_kind, task.workspace_path, task.branch_name];
+    })
+    .toEqual(["worktree", "/srv/repo", "feat/login"]);
+  await page.reload();
+  await expect(ws).toHaveValue("worktree:/srv/repo");
+  await expect(details.getByLabel("Branch")).toHaveValue("feat/login");
+
+  // Once a worker has claimed it, the workspace it is working in cannot change under it.
+  expect((await request.post(`/api/tasks/${t.id}/claim`, { data: {} })).status()).toBe(200);
+  await page.reload();
+  await ws.fill("scratch");
+  await ws.press("Enter");
+  await expect(details.getByTestId("error-workspace")).toContainText("while it runs");
+  expect(((await (await request.get(`/api/tasks/${t.id}`)).json()) as { task: { workspace_kind: string } }).task.workspace_kind).toBe("worktree");
 });
 
 test("description has Edit / Preview tabs", async ({ page, request }) => {

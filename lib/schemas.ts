@@ -43,6 +43,9 @@ export const createTaskSchema = z.strictObject({
 
 export const patchTaskSchema = z.strictObject({
   title: text(500).optional(),
+  /** Replaces the workspace: scratch | dir:<abs> | worktree[:<abs>] (branch_name only with it). */
+  workspace: text(4096).optional(),
+  branch_name: nullable(text(200)),
   body: nullable(text(1_000_000)),
   priority: int.optional(),
   tenant: nullable(text(100)),

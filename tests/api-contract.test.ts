@@ -251,6 +251,17 @@ describe("GET /api/tasks/:id and its read views", () => {
 });
 
 describe("PATCH /api/tasks/:id", () => {
+  it("replaces the workspace with a Hermes-style spec (+ branch_name); bad specs are 400s", async () => {
+    const t = await createTask(api);
+    const r = await api.patch(`/api/tasks/${t.id}`, { workspace: "worktree:/srv/repo", branch_name: "feat/y" });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ workspace_kind: "worktree", workspace_path: "/srv/repo", branch_name: "feat/y" });
+    expect((await api.patch(`/api/tasks/${t.id}`, { workspace: "scratch" })).json).toMatchObject({ workspace_kind: "scratch", workspace_path: null, branch_name: null });
+    expectError(await api.patch(`/api/tasks/${t.id}`, { workspace: "cloud" }), 400, "validation");
+    expectError(await api.patch(`/api/tasks/${t.id}`, { workspace: "dir:rel" }), 400, "validation");
+    expectError(await api.patch(`/api/tasks/${t.id}`, { branch_name: "x" }), 400, "validation");
+  });
+
   it("edits fields and writes edited / reprioritized events", async () => {
     const t = await createTask(api);
     const r = await api.patch(`/api/tasks/${t.id}`, { title: "renamed", body: "new body", priority: 7, tenant: "x", skills: ["a"] });

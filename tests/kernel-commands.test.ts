@@ -352,6 +352,22 @@ describe("edit and comment", () => {
     refused(() => f.k.edit(id, { title: "" }), "validation", /title/);
   });
 
+  it("edit replaces the workspace as a whole, validated like create, and never under a running worker", () => {
+    const id = f.k.create({ title: "w" }).task.id;
+    f.k.edit(id, { workspace_kind: "worktree", workspace_path: "/srv/repo", branch_name: "feat/x" });
+    expect(f.k.task(id)).toMatchObject({ workspace_kind: "worktree", workspace_path: "/srv/repo", branch_name: "feat/x" });
+    expect(payload(id)).toEqual({ fields: ["workspace_kind", "workspace_path", "branch_name"] });
+    f.k.edit(id, { workspace_kind: "scratch" }); // path and branch go with it
+    expect(f.k.task(id)).toMatchObject({ workspace_kind: "scratch", workspace_path: null, branch_name: null });
+    refused(() => f.k.edit(id, { workspace_kind: "dir", workspace_path: "rel/path" }), "validation", /must be absolute/);
+    refused(() => f.k.edit(id, { workspace_kind: "scratch", branch_name: "b" }), "validation", /only be set on a worktree/);
+    refused(() => f.k.edit(id, { workspace_path: "/x" }), "validation", /give workspace_kind/);
+    f.k.claim(id, {});
+    refused(() => f.k.edit(id, { workspace_kind: "dir", workspace_path: "/tmp" }), "conflict", /while it runs/);
+    expect(f.k.task(id).workspace_kind).toBe("scratch");
+    f.k.edit(id, { title: "still editable while running" });
+  });
+
   it("comment needs a body and records the author", () => {
     const id = f.k.create({ title: "x" }).task.id;
     expect(f.k.comment(id, null, "hello")).toMatchObject({ author: "user", body: "hello" });

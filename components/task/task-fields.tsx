@@ -7,9 +7,9 @@ import { formatDurationInput, fromLocalInput, parseDuration, toLocalInput } from
 import { SkillsInput } from "./skills-input";
 import { inputCls } from "./ui";
 
-type Key = "tenant" | "skills" | "runtime" | "retries" | "scheduled";
+type Key = "tenant" | "skills" | "runtime" | "retries" | "scheduled" | "workspace";
 
-/** Tenant, skills, workspace (read-only), limits and schedule; each saved by PATCH, errors inline. */
+/** Tenant, skills, workspace, limits and schedule; each saved by PATCH, errors inline. */
 export function TaskFields({ task, onSaved }: { task: Task; onSaved(): void }) {
   const [errors, setErrors] = useState<Partial<Record<Key, string>>>({});
   const save = async (key: Key, build: () => PatchTaskBody) => {
@@ -31,7 +31,8 @@ export function TaskFields({ task, onSaved }: { task: Task; onSaved(): void }) {
       </div>
     </div>
   );
-  const ws = [task.workspace_kind, task.workspace_path, task.branch_name && `branch ${task.branch_name}`].filter(Boolean).join(" · ");
+  // The Hermes-style spec the API takes: scratch | dir:<abs> | worktree[:<abs>].
+  const spec = `${task.workspace_kind ?? "scratch"}${task.workspace_path ? `:${task.workspace_path}` : ""}`;
 
   return (
     <section aria-label="Details" className="space-y-1.5 text-[12.5px]">
@@ -65,10 +66,18 @@ export function TaskFields({ task, onSaved }: { task: Task; onSaved(): void }) {
             try { v = fromLocalInput(e.target.value); } catch (err) { setErrors((x) => ({ ...x, scheduled: errorMessage(err) })); return; }
             void save("scheduled", () => ({ scheduled_at: v }));
           }} />)}
-      <div className="grid grid-cols-[7.5rem_1fr] gap-2">
-        <span className="text-[var(--muted)]">Workspace</span>
-        <span data-testid="workspace" className="font-mono text-[12px] break-all">{ws}</span>
-      </div>
+      {row("workspace", "Workspace",
+        <div className="flex flex-wrap gap-1.5">
+          <input key={`ws-${spec}`} defaultValue={spec} aria-label="Workspace" placeholder="scratch | dir:/abs/path | worktree[:/repo]" list="workspace-kinds"
+            className={`${inputCls} w-64 font-mono`} onKeyDown={blurOnEnter} data-testid="workspace"
+            onBlur={(e) => { const v = e.target.value.trim() || "scratch"; if (v !== spec) void save("workspace", () => ({ workspace: v, branch_name: v.startsWith("worktree") ? (task.branch_name ?? null) : null })); }} />
+          <datalist id="workspace-kinds"><option value="scratch" /><option value="worktree" /><option value="dir:/" /></datalist>
+          {task.workspace_kind === "worktree" && (
+            <input key={`br-${task.branch_name}`} defaultValue={task.branch_name ?? ""} aria-label="Branch" placeholder="branch (default: the task id)"
+              className={`${inputCls} w-48 font-mono`} onKeyDown={blurOnEnter}
+              onBlur={(e) => { const v = e.target.value.trim(); if (v !== (task.branch_name ?? "")) void save("workspace", () => ({ workspace: spec, branch_name: v || null })); }} />
+          )}
+        </div>)}
     </section>
   );
 }

@@ -1,18 +1,19 @@
 /**
  * editTask / commentOnTask (SPEC §4.1 edit, comment).
  * edit: title, body, priority, tenant, skills, max_runtime_seconds, max_retries, position,
- * scheduled_at. Events: `edited {fields}` for everything but priority, `reprioritized {priority}`
+ * scheduled_at, and the workspace (kind, path and branch together, validated like create's;
+ * refused while the task runs, since its worker is inside the old one). Events: `edited {fields}` for everything but priority, `reprioritized {priority}`
  * for priority, `scheduled {scheduled_at}` when a future time parks a ready/todo task.
  * A past or cleared scheduled_at on a scheduled task promotes it; a raised max_retries may release
  * a breaker block.
  * comment: non-blank body, author recorded. Events: `commented {author, len}`.
  */
 import type { KernelContext } from "./context";
-import { validation } from "./errors";
+import { conflict, validation } from "./errors";
 import { emit, requireTask, getTaskRow, promoteIfReady } from "./internal";
 import { assertAllowed } from "./rules";
 import { toTask, type Task, type Comment } from "./types";
-import { cleanTitle, cleanTenant, cleanSkills, cleanPriority, optionalInt, optionalText, requireText } from "./validate";
+import { cleanTitle, cleanTenant, cleanSkills, cleanPriority, cleanWorkspace, optionalInt, optionalText, requireText } from "./validate";
 
 export interface EditInput {
   title?: string;
@@ -24,9 +25,16 @@ export interface EditInput {
   max_retries?: number | null;
   position?: number | null;
   scheduled_at?: number | null;
+  /** The workspace is replaced as a whole: give the kind (path and branch default to none). */
+  workspace_kind?: string | null;
+  workspace_path?: string | null;
+  branch_name?: string | null;
 }
 
-const EDITABLE = ["title", "body", "priority", "tenant", "skills", "max_runtime_seconds", "max_retries", "position", "scheduled_at"] as const;
+const EDITABLE = [
+  "title", "body", "priority", "tenant", "skills", "max_runtime_seconds", "max_retries", "position", "scheduled_at",
+  "workspace_kind", "workspace_path", "branch_name",
+] as const;
 
 export function editTask(k: KernelContext, id: string, input: EditInput): Task {
   const unknown = Object.keys(input).filter((f) => !(EDITABLE as readonly string[]).includes(f));
@@ -40,6 +48,13 @@ export function editTask(k: KernelContext, id: string, input: EditInput): Task {
   if ("max_runtime_seconds" in input) set.max_runtime_seconds = optionalInt("max_runtime_seconds", input.max_runtime_seconds, 1);
   if ("max_retries" in input) set.max_retries = optionalInt("max_retries", input.max_retries, 1, 1000);
   if ("scheduled_at" in input) set.scheduled_at = optionalInt("scheduled_at", input.scheduled_at, 0);
+  if ("workspace_kind" in input || "workspace_path" in input || "branch_name" in input) {
+    if (!("workspace_kind" in input)) throw validation("give workspace_kind with workspace_path or branch_name (the workspace is replaced as a whole)");
+    const ws = cleanWorkspace(input.workspace_kind, input.workspace_path, input.branch_name);
+    set.workspace_kind = ws.kind;
+    set.workspace_path = ws.path;
+    set.branch_name = ws.branch;
+  }
   if ("position" in input) {
     if (input.position != null && !Number.isFinite(input.position)) throw validation("position must be a finite number");
     set.position = input.position ?? null;
@@ -49,6 +64,9 @@ export function editTask(k: KernelContext, id: string, input: EditInput): Task {
     assertAllowed("edit", t.status, id);
     const changed = Object.keys(set).filter((f) => (t as Record<string, unknown>)[f] !== set[f]);
     if (changed.length === 0) return toTask(t);
+    if (t.status === "running" && changed.some((f) => f.startsWith("workspace_") || f === "branch_name")) {
+      throw conflict(`cannot change the workspace of ${id} while it runs: its worker is inside the current one`);
+    }
     const assignments = changed.map((f) => `${f} = @${f}`).join(", ");
     k.db.prepare(`UPDATE tasks SET ${assignments} WHERE id = @id`).run({ ...pick(set, changed), id });
     const other = changed.filter((f) => f !== "priority");

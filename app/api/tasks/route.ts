@@ -1,7 +1,7 @@
 import { route, created } from "@/server/http/route";
 import { jsonBody, queryOf } from "@/server/http/body";
 import { intParam, listParam, boolParam } from "@/server/http/params";
-import { HttpError } from "@/server/http/errors";
+import { workspaceSpec } from "@/server/http/params";
 import { createTaskSchema } from "@/lib/schemas";
 
 export const runtime = "nodejs";
@@ -21,14 +21,6 @@ export const GET = route((req, { rt }) => {
   });
 });
 
-/** Splits a Hermes-style `workspace` spec (scratch | dir:<p> | worktree[:<p>]). */
-function workspaceSpec(spec: string | undefined) {
-  if (spec === undefined) return {};
-  const i = spec.indexOf(":");
-  const kind = i < 0 ? spec : spec.slice(0, i);
-  if (!["scratch", "dir", "worktree"].includes(kind)) throw new HttpError(400, "validation", `body.workspace: "${spec}" must be scratch, dir:<absolute path> or worktree[:<absolute path>]`);
-  return { workspace_kind: kind, workspace_path: i < 0 ? null : spec.slice(i + 1) || null };
-}
 
 /** POST /api/tasks — 201 with the task; 200 with the existing one for a known idempotency key. */
 export const POST = route(

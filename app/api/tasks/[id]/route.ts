@@ -2,6 +2,7 @@ import { route } from "@/server/http/route";
 import { jsonBody } from "@/server/http/body";
 import { emptySchema, patchTaskSchema } from "@/lib/schemas";
 import { HttpError } from "@/server/http/errors";
+import { workspaceSpec } from "@/server/http/params";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -19,7 +20,9 @@ export const PATCH = route(
   async (req, { rt, params }) => {
     const b = await jsonBody(req, patchTaskSchema);
     const k = rt.kernel;
-    const fields = Object.fromEntries(EDIT_FIELDS.filter((f) => b[f] !== undefined).map((f) => [f, b[f]]));
+    const fields: Record<string, unknown> = Object.fromEntries(EDIT_FIELDS.filter((f) => b[f] !== undefined).map((f) => [f, b[f]]));
+    if (b.branch_name !== undefined && b.workspace === undefined) throw new HttpError(400, "validation", "body.branch_name: give it together with workspace");
+    if (b.workspace !== undefined) Object.assign(fields, workspaceSpec(b.workspace), { branch_name: b.branch_name ?? null });
     if (!Object.keys(fields).length && b.assignee === undefined && b.status === undefined) {
       throw new HttpError(400, "validation", "body: nothing to change (give a field, assignee or status)");
     }
