@@ -54,6 +54,8 @@ test("workspace: edit to a worktree with a branch, a relative dir is refused inl
   const details = page.getByRole("dialog", { name: `Task ${t.title}` }).getByRole("region", { name: "Details" });
   const ws = details.getByLabel("Workspace", { exact: true });
   await expect(ws).toHaveValue("scratch");
+  // The drawer's assignee field suggests the configured profiles too.
+  await expect(page.locator('datalist#drawer-assignees option[value="e2e-worker"]')).toHaveCount(1);
 
   await ws.fill("dir:relative/path");
   await ws.press("Enter");

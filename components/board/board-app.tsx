@@ -340,6 +340,7 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
           key={task}
           id={task}
           version={drawerVersion}
+          assignees={suggest.assignees}
           focusTitle={editTitle === task}
           onTitleFocused={() => setEditTitle(null)}
           onClose={() => setTask(null)}

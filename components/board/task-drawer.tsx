@@ -17,6 +17,8 @@ interface Props {
   id: string;
   /** Bumped when a live event touched this task: reload the detail. */
   version: number;
+  /** Profiles and known assignees, suggested in the Assignee field. */
+  assignees?: readonly string[];
   /** Focus and select the title field once the task has loaded (the `e` shortcut). */
   focusTitle?: boolean;
   onTitleFocused?(): void;
@@ -27,7 +29,7 @@ interface Props {
 
 const field = "rounded border border-[var(--line)] bg-[var(--card)] px-1.5 py-0.5 text-[12.5px] text-[var(--fg)] outline-none focus:ring-2 focus:ring-[var(--accent)]";
 
-export function TaskDrawer({ id, version, focusTitle, onTitleFocused, onClose, onError, ask }: Props) {
+export function TaskDrawer({ id, version, assignees = [], focusTitle, onTitleFocused, onClose, onError, ask }: Props) {
   const [detail, setDetail] = useState<TaskDetail | null>(null);
   const [missing, setMissing] = useState<string | null>(null);
   const [comment, setComment] = useState("");
@@ -92,9 +94,10 @@ export function TaskDrawer({ id, version, focusTitle, onTitleFocused, onClose, o
           <div className="flex flex-wrap items-center gap-3 text-[12px] text-[var(--muted)]">
             <label>
               Assignee{" "}
-              <input key={`a-${t.assignee}`} defaultValue={t.assignee ?? ""} aria-label="Assignee" className={`${field} w-32`}
+              <input key={`a-${t.assignee}`} defaultValue={t.assignee ?? ""} aria-label="Assignee" className={`${field} w-32`} list="drawer-assignees"
                 onBlur={(e) => e.target.value.trim() !== (t.assignee ?? "") && patch({ assignee: e.target.value.trim() || null })}
                 onKeyDown={(e) => e.key === "Enter" && e.currentTarget.blur()} />
+              <datalist id="drawer-assignees">{assignees.map((a) => <option key={a} value={a} />)}</datalist>
             </label>
             <label>
               Priority{" "}
