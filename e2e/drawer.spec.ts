@@ -78,3 +78,38 @@ test("filters live in the URL and narrow the board", async ({ page, request }) =
   await expect(page).toHaveURL(/archived=1/);
   await expect(column(page, "Archived")).toBeVisible();
 });
+
+test("drawer status actions: block with a reason, unblock, complete with a summary, archive, delete", async ({ page, request }) => {
+  const t = await createTask(request, { title: uniq("Actions") });
+  await openBoard(page, `/?task=${t.id}`);
+  const drawer = page.getByRole("dialog", { name: `Task ${t.title}` });
+  const actions = drawer.getByRole("group", { name: "Status actions" });
+  const status = drawer.getByTestId("drawer-status");
+  const apiStatus = async () => ((await (await request.get(`/api/tasks/${t.id}`)).json()) as { task: { status: string } }).task.status;
+
+  await actions.getByRole("button", { name: "Block…" }).click();
+  const block = page.getByRole("dialog", { name: "Block task" });
+  await block.getByLabel("Reason").fill("needs a decision");
+  await block.getByRole("button", { name: "Block" }).click();
+  await expect(status).toHaveText("Blocked");
+  expect(await apiStatus()).toBe("blocked");
+
+  await actions.getByRole("button", { name: "Unblock" }).click();
+  await expect(status).toHaveText("Ready");
+
+  await actions.getByRole("button", { name: "Complete…" }).click();
+  const complete = page.getByRole("dialog", { name: "Complete task" });
+  await complete.getByLabel("Completion summary").fill("decided and done");
+  await complete.getByRole("button", { name: "Complete" }).click();
+  await expect(status).toHaveText("Done");
+  expect(await apiStatus()).toBe("done");
+
+  await actions.getByRole("button", { name: "Archive" }).click();
+  await expect(status).toHaveText("Archived");
+
+  await actions.getByRole("button", { name: "Delete…" }).click();
+  await actions.getByRole("button", { name: "Delete for good? Confirm" }).click();
+  await expect(drawer).toHaveCount(0);
+  await expect(page).not.toHaveURL(/task=/);
+  expect((await request.get(`/api/tasks/${t.id}`)).status()).toBe(404);
+});

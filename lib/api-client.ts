@@ -59,6 +59,7 @@ export const api = {
   create: (body: CreateTaskBody) => call<Task>("/api/tasks", { method: "POST", body }),
   patch: (id: string, body: PatchTaskBody) => call<Task>(`/api/tasks/${encodeURIComponent(id)}`, { method: "PATCH", body }),
   comment: (id: string, body: string) => call<unknown>(`/api/tasks/${encodeURIComponent(id)}/comments`, { method: "POST", body: { body, author: "web" } }),
+  remove: (id: string) => call<unknown>(`/api/tasks/${encodeURIComponent(id)}`, { method: "DELETE" }),
   action: (id: string, action: "unblock" | "archive") => call<unknown>(`/api/tasks/${encodeURIComponent(id)}/${action}`, { method: "POST" }),
   log: (id: string) =>
     call<{ exists: boolean; size: number; truncated: boolean; text: string }>(`/api/tasks/${encodeURIComponent(id)}/log?tail=200`),

@@ -33,6 +33,7 @@ export function TaskDrawer({ id, version, assignees = [], focusTitle, onTitleFoc
   const [detail, setDetail] = useState<TaskDetail | null>(null);
   const [missing, setMissing] = useState<string | null>(null);
   const [comment, setComment] = useState("");
+  const [confirmDelete, setConfirmDelete] = useState(false);
 
   const load = useCallback(() => {
     api.detail(id).then(
@@ -121,6 +122,19 @@ export function TaskDrawer({ id, version, assignees = [], focusTitle, onTitleFoc
             )}
             {(t.status === "blocked" || t.status === "scheduled") && <button type="button" className="btn" onClick={() => run(() => api.action(id, "unblock"))}>Unblock</button>}
             {t.status !== "archived" && <button type="button" className="btn" onClick={() => run(() => api.action(id, "archive"))}>Archive</button>}
+            {confirmDelete ? (
+              <button type="button" className="btn border-[var(--bad)] text-[var(--bad)]" onClick={async () => {
+                try {
+                  await api.remove(id);
+                  onClose();
+                } catch (e) {
+                  onError(errorMessage(e));
+                  setConfirmDelete(false);
+                }
+              }}>Delete for good? Confirm</button>
+            ) : (
+              <button type="button" className="btn" onClick={() => setConfirmDelete(true)}>Delete…</button>
+            )}
           </div>
           <BodyEditor body={t.body} onSave={(body) => patch({ body })} />
           <TaskFields task={t} onSaved={load} />
