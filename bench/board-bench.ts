@@ -125,31 +125,43 @@ async function measure(n: number) {
     await ready.evaluate((el) => { (el.querySelector("[data-scroll]") as HTMLElement).scrollTop = 0; });
     const target = (await ready.locator('[role=listitem][aria-posinset="1"] [role=article]').getAttribute("data-card-id"))!;
     if (!ids.includes(target)) throw new Error(`unexpected card ${target}`);
-    for (let i = 0; i < WRITES; i++) {
-      const title = `Renamed ${i} ${Date.now()}`;
-      await page.evaluate(({ id, title }) => {
-        const w = window as unknown as { __seen: number };
-        w.__seen = 0;
-        const obs = new MutationObserver(() => {
-          const el = document.querySelector(`[aria-label="${title} (${id})"]`);
-          if (el && !w.__seen) {
-            w.__seen = Date.now();
-            obs.disconnect();
-          }
-        });
-        obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-      }, { id: target, title });
-      const r = spawnSync(process.execPath, [BIN, "edit", target, "--title", title], { env, encoding: "utf8" });
-      const committed = Date.now(); // the CLI exits right after its commit
-      if (r.status !== 0) throw new Error(`kanban edit failed: ${r.stderr}`);
-      const seen = await page.waitForFunction(() => (window as unknown as { __seen: number }).__seen, null, { timeout: 10_000, polling: 10 });
-      lat.push(Math.max(0, Number(await seen.jsonValue()) - committed));
-    }
+    /** CLI edits of `target`'s title, each timed from the CLI exiting to the new title in the DOM. */
+    const writes = async (count: number, tag: string): Promise<number[]> => {
+      const out: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const title = `Renamed ${tag} ${i} ${Date.now()}`;
+        await page.evaluate(({ id, title }) => {
+          const w = window as unknown as { __seen: number };
+          w.__seen = 0;
+          const obs = new MutationObserver(() => {
+            const el = document.querySelector(`[aria-label="${title} (${id})"]`);
+            if (el && !w.__seen) {
+              w.__seen = Date.now();
+              obs.disconnect();
+            }
+          });
+          obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+        }, { id: target, title });
+        const r = spawnSync(process.execPath, [BIN, "edit", target, "--title", title], { env, encoding: "utf8" });
+        const committed = Date.now(); // the CLI exits right after its commit
+        if (r.status !== 0) throw new Error(`kanban edit failed: ${r.stderr}`);
+        const seen = await page.waitForFunction(() => (window as unknown as { __seen: number }).__seen, null, { timeout: 10_000, polling: 10 });
+        out.push(Math.max(0, Number(await seen.jsonValue()) - committed));
+      }
+      return out;
+    };
+    lat.push(...(await writes(WRITES, "cols")));
+    // The same in swimlanes (one row of columns per assignee; the target heads its lane's Ready).
+    await page.getByRole("checkbox", { name: "Swimlanes" }).check();
+    await page.locator(`[data-card-id="${target}"]`).waitFor();
+    const lanes = await writes(Math.max(5, Math.round(WRITES / 2)), "lanes");
+    await page.getByRole("checkbox", { name: "Swimlanes" }).uncheck(); // the choice is remembered per browser
     return {
       tasks: n, cards_in_dom: dom, first_interactive_ms: tti, js_kib: round(js / 1024, 0), html_kib: round(html / 1024, 0),
       scroll_frame_p50_ms: round(median(scroll), 1), scroll_frame_p95_ms: round(quantile(scroll, 0.95), 1),
       drag_frame_p50_ms: round(median(drag), 1), drag_frame_p95_ms: round(quantile(drag, 0.95), 1),
       cli_to_screen_p50_ms: round(median(lat), 0), cli_to_screen_p95_ms: round(quantile(lat, 0.95), 0),
+      lanes_cli_to_screen_p50_ms: round(median(lanes), 0), lanes_cli_to_screen_p95_ms: round(quantile(lanes, 0.95), 0),
     };
   } finally {
     await browser.close();
@@ -163,10 +175,10 @@ for (const n of SIZES) {
   log(`board bench: ${n} tasks`);
   results.push(await measure(n));
 }
-const figures = { machine: machineInfo(), writes: WRITES, results, pass: { cli_to_screen: results.every((r) => r.cli_to_screen_p95_ms < 250) } };
+const figures = { machine: machineInfo(), writes: WRITES, results, pass: { cli_to_screen: results.every((r) => Math.max(r.cli_to_screen_p95_ms, r.lanes_cli_to_screen_p95_ms) < 250) } };
 const table = markdownTable(
-  ["tasks", "cards in DOM", "first interactive", "JS payload", "HTML document", "scroll frame p50 / p95", "drag frame p50 / p95", "CLI write → card p50 / p95", "target p95 < 250 ms"],
-  results.map((r) => [String(r.tasks), String(r.cards_in_dom), `${r.first_interactive_ms} ms`, `${r.js_kib} KiB`, `${r.html_kib} KiB`, `${r.scroll_frame_p50_ms} / ${r.scroll_frame_p95_ms} ms`, `${r.drag_frame_p50_ms} / ${r.drag_frame_p95_ms} ms`, `${r.cli_to_screen_p50_ms} / ${r.cli_to_screen_p95_ms} ms`, r.cli_to_screen_p95_ms < 250 ? "pass" : "MISSED"]),
+  ["tasks", "cards in DOM", "first interactive", "JS payload", "HTML document", "scroll frame p50 / p95", "drag frame p50 / p95", "CLI write → card p50 / p95", "same, in swimlanes", "target p95 < 250 ms"],
+  results.map((r) => [String(r.tasks), String(r.cards_in_dom), `${r.first_interactive_ms} ms`, `${r.js_kib} KiB`, `${r.html_kib} KiB`, `${r.scroll_frame_p50_ms} / ${r.scroll_frame_p95_ms} ms`, `${r.drag_frame_p50_ms} / ${r.drag_frame_p95_ms} ms`, `${r.cli_to_screen_p50_ms} / ${r.cli_to_screen_p95_ms} ms`, `${r.lanes_cli_to_screen_p50_ms} / ${r.lanes_cli_to_screen_p95_ms} ms`, Math.max(r.cli_to_screen_p95_ms, r.lanes_cli_to_screen_p95_ms) < 250 ? "pass" : "MISSED"]),
 );
 if (JSON_OUT) process.stdout.write(JSON.stringify(figures) + "\n");
 else process.stdout.write(table + "\n");
