@@ -137,7 +137,8 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
   };
 
   const reorderWithin = async (id: string, overId: string, items: string[]) => {
-    const cards = items.map((x) => findCard(board, x)).filter((c): c is BoardCard => !!c);
+    const byId = new Map(board.columns.flatMap((c) => c.cards.map((x) => [x.id, x] as const)));
+    const cards = items.map((x) => byId.get(x)).filter((c): c is BoardCard => !!c);
     const plan = planReorder(cards, id, overId);
     if (!plan) return;
     try {
