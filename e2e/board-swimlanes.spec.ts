@@ -37,6 +37,17 @@ test("swimlanes by assignee: lanes with their cards, remembered, drag within a l
   await drag(page, card(laneB, b.title), laneN.getByRole("region", { name: "Review", exact: true }));
   await expect.poll(async () => (await (await request.get(`/api/tasks/${b.id}`)).json()).task.assignee).toBeNull();
 
+  // + in a lane starts with the lane's assignee; the new card lands in that lane.
+  const laneReady = laneB.getByRole("region", { name: "Ready", exact: true });
+  await laneReady.getByRole("button", { name: "Create task in Ready" }).click();
+  const form = laneReady.getByRole("form", { name: "New task in Ready" });
+  await expect(form.getByLabel("Assignee")).toHaveValue(bob);
+  const laneTitle = uniq("Lane created");
+  await form.getByRole("textbox", { name: /New task title/ }).fill(laneTitle);
+  await form.getByRole("textbox", { name: /New task title/ }).press("Enter");
+  await expect(card(laneReady, laneTitle)).toBeVisible();
+  await form.getByRole("textbox", { name: /New task title/ }).press("Escape");
+
   await page.screenshot({ path: "e2e/screenshots/swimlanes.png" });
   await page.getByRole("checkbox", { name: "Swimlanes" }).uncheck();
   await expect(laneA).toHaveCount(0);

@@ -205,9 +205,9 @@ export function BoardApp({ initial, initialFilters, initialTask }: { initial: Bo
    * the same transaction); Todo holds a task only while a parent is undone.
    */
   const create = useCallback(
-    async (status: Status, draft: CreateTaskBody, laneAssignee: string | null) => {
+    async (status: Status, draft: CreateTaskBody) => {
+      // In a swimlane the form starts with the lane's assignee filled in; clearing it means unassigned.
       const body: CreateTaskBody = { ...draft };
-      if (laneAssignee && body.assignee === undefined) body.assignee = laneAssignee;
       if (status !== "running" && status !== "archived") body.status = status;
       const t = await api.create(body);
       if (t.status !== status) toast(`${t.id} went to ${columnLabel(t.status)}${status === "todo" ? ": no unfinished parent to wait on" : ""}`, "info");

@@ -49,7 +49,7 @@ interface Props {
   creating: boolean;
   /** Opens (`colKey`) or closes (null) the inline create form. */
   onCreating(colKey: string | null): void;
-  onCreate(status: Status, draft: CreateTaskBody, laneAssignee: string | null): Promise<void>;
+  onCreate(status: Status, draft: CreateTaskBody): Promise<void>;
   suggest: CreateSuggestions;
   laneAssignee?: string | null;
 }
@@ -170,7 +170,7 @@ export const BoardColumn = memo(function BoardColumn({ column, colKey, lane, inL
             defaultAssignee={laneAssignee}
             status={column.status}
             onCancel={() => onCreating(null)}
-            onCreate={(draft) => onCreate(column.status, draft, laneAssignee)}
+            onCreate={(draft) => onCreate(column.status, draft)}
           />
         )}
         <div ref={listRef} role="list" aria-label={`${label} cards`} className="relative shrink-0" style={{ height: total }}>

@@ -115,7 +115,9 @@ export function useVirtualColumn(ids: readonly string[], { estimate, gap, oversc
   };
   useEffect(() => () => {
     observer.current?.disconnect();
+    observer.current = null; // a remount (StrictMode) observes its cards again through a fresh one
     cancelAnimationFrame(bump.current);
+    bump.current = 0;
   }, []);
 
   const refs = useRef(new Map<string, (el: HTMLElement | null) => void>());
