@@ -264,7 +264,7 @@ export class Home {
       /* closed */
     }
     this._kernel = null;
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 
