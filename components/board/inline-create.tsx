@@ -14,7 +14,9 @@ export interface CreateSuggestions {
 const field =
   "min-w-0 rounded border border-[var(--line)] bg-[var(--chip)] px-1.5 py-0.5 text-[11.5px] text-[var(--fg)] outline-none placeholder:text-[var(--muted)] focus:border-[var(--accent)]";
 
-const list = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
+/** Ids may be separated by commas or spaces; skills only by commas (a skill may contain a space). */
+const ids = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
+const commaList = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
 /**
  * The `+` form at the top of a column: a title plus the optional fields of a new task (assignee
@@ -56,8 +58,8 @@ export function InlineCreate({
       d.priority = p;
     }
     if (tenant.trim()) d.tenant = tenant.trim();
-    if (list(skills).length) d.skills = list(skills);
-    if (list(parents).length) d.parents = list(parents);
+    if (commaList(skills).length) d.skills = commaList(skills);
+    if (ids(parents).length) d.parents = ids(parents);
     if (workspace.trim()) d.workspace = workspace.trim();
     if (status === "scheduled") {
       const at = new Date(startAt).getTime();
