@@ -153,7 +153,11 @@ export function useLiveBoard(initial: BoardData, initialFilters: BoardFilters, o
     async (positions: Map<string, number>) => {
       setBoard((b) => setPositions(b, positions));
       try {
-        for (const [id, position] of positions) await api.patch(id, { position });
+        // Independent writes: a few at a time (a drop far down a long column renumbers many cards).
+        const entries = [...positions];
+        for (let i = 0; i < entries.length; i += 8) {
+          await Promise.all(entries.slice(i, i + 8).map(([id, position]) => api.patch(id, { position })));
+        }
       } catch (e) {
         void reload().catch(() => undefined);
         throw e;
