@@ -191,12 +191,11 @@ export function rejectUpgrade(socket: Duplex, status: number, code: string, mess
  * shape instead (every other reply there is JSON). Called before the request reaches Next.
  */
 export function jsonMethodNotAllowed(req: IncomingMessage, res: ServerResponse): void {
-  // Every way Next may start the reply (writeHead, flushHeaders, a first write, end) is covered:
-  // a 405 gets our content type before its headers go out, Next's own (empty) chunks are
-  // dropped, and end() sends the JSON body.
+  // Next starts that reply with writeHead(405) and ends it empty: the 405 gets our content type
+  // before its headers go out, and end() sends the JSON body. A route's own 405 (it has a content
+  // type) goes out untouched.
   let replaced = false;
-  // Only Next's bare 405 is rewritten: a route's own 405 (with its JSON body) goes out untouched.
-  const take = (status = res.statusCode, headers?: unknown) => {
+  const take = (status: number, headers?: unknown) => {
     const typed = !!res.getHeader("content-type") || (!!headers && typeof headers === "object" && !Array.isArray(headers) && Object.keys(headers).some((k) => /^content-type$/i.test(k)));
     if (!replaced && status === 405 && !res.headersSent && !typed) {
       replaced = true;
@@ -206,9 +205,7 @@ export function jsonMethodNotAllowed(req: IncomingMessage, res: ServerResponse):
     return replaced;
   };
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-  const flush = res.flushHeaders.bind(res);
   res.writeHead = ((status: number, ...rest: unknown[]) => {
     const headers = rest.find((x) => x && typeof x === "object");
     if (!take(status, headers)) return writeHead(status, ...rest);
@@ -216,15 +213,8 @@ export function jsonMethodNotAllowed(req: IncomingMessage, res: ServerResponse):
     if (headers && !Array.isArray(headers)) for (const [k, v] of Object.entries(headers)) if (!/^content-(type|length)$/i.test(k)) res.setHeader(k, v as string);
     return writeHead(status, typeof rest[0] === "string" ? rest[0] : undefined);
   }) as typeof res.writeHead;
-  res.flushHeaders = () => (take(), flush());
-  res.write = ((...args: unknown[]) => {
-    if (!take()) return write(...args);
-    const cb = args.find((a) => typeof a === "function") as (() => void) | undefined;
-    if (cb) queueMicrotask(cb);
-    return true;
-  }) as typeof res.write;
   res.end = ((...args: unknown[]) => {
-    if (!take()) return end(...args);
+    if (!take(res.statusCode)) return end(...args);
     const path = (req.url ?? "/").split("?")[0];
     return end(errorBody("method_not_allowed", `${req.method} is not supported on ${path}`));
   }) as typeof res.end;
