@@ -11,7 +11,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import WebSocket from "ws";
 import { startServer, type RunningServer } from "./server-harness";
-import { waitFor, ex, isAlive, sleep, processesWithEnv } from "./dispatcher/harness";
+import { waitFor, ex, isAlive, sleep, killProcessesWithEnv } from "./dispatcher/harness";
 
 const servers: RunningServer[] = [];
 const homes: string[] = [];
@@ -30,18 +30,7 @@ afterEach(async () => {
     }
     // Anything else still running on this home (a worker the restarted server spawned) goes too,
     // and the removal retries while a dying process may still be writing its log.
-    for (let i = 0; i < 3; i++) {
-      const stray = processesWithEnv(`KANBAN_HOME=${h}`);
-      if (!stray.length) break;
-      for (const pid of stray) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      }
-      await sleep(50);
-    }
+    await killProcessesWithEnv(`KANBAN_HOME=${h}`);
     fs.rmSync(h, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });

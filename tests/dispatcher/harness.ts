@@ -93,6 +93,16 @@ export function processesWithEnv(needle: string): number[] {
   return out;
 }
 
+/** SIGKILLs every process whose environment holds one of `needles`, until none is left (3 rounds). */
+export async function killProcessesWithEnv(...needles: string[]): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const stray = needles.flatMap((n) => processesWithEnv(n));
+    if (!stray.length) return;
+    for (const pid of stray) killQuietly(pid);
+    await sleep(50);
+  }
+}
+
 function killQuietly(pid: number, sig: NodeJS.Signals = "SIGKILL") {
   try {
     process.kill(pid, sig);
@@ -252,12 +262,7 @@ export class Home {
   async cleanup(): Promise<void> {
     for (const d of this.dispatchers) d.stop();
     await Promise.all(this.daemons.map((d) => d.kill("SIGKILL")));
-    for (let i = 0; i < 3; i++) {
-      const stray = [...processesWithEnv(`KANBAN_DB=${this.paths.db}`), ...processesWithEnv(`KANBAN_HOME=${this.dir}`)];
-      if (!stray.length) break;
-      for (const pid of stray) killQuietly(pid);
-      await sleep(50);
-    }
+    await killProcessesWithEnv(`KANBAN_DB=${this.paths.db}`, `KANBAN_HOME=${this.dir}`);
     try {
       this._kernel?.close();
     } catch {
