@@ -36,13 +36,16 @@ export interface BoardFilters {
   status: Status[];
 }
 
+export const COLUMN_ORDER: Status[] = ["triage", "todo", "scheduled", "ready", "running", "blocked", "review", "done", "archived"];
+
+/** The statuses the status filter offers (archived has its own "Show archived" switch). */
+export const FILTERABLE_STATUSES: Status[] = COLUMN_ORDER.filter((s) => s !== "archived");
+
 /** Parses `status=a,b` from a URL into known, filterable statuses. */
 export function parseStatusFilter(v: string | null | undefined): Status[] {
   const wanted = new Set((v ?? "").split(",").map((s) => s.trim()));
-  return COLUMN_ORDER.filter((s) => s !== "archived" && wanted.has(s));
+  return FILTERABLE_STATUSES.filter((s) => wanted.has(s));
 }
-
-export const COLUMN_ORDER: Status[] = ["triage", "todo", "scheduled", "ready", "running", "blocked", "review", "done", "archived"];
 
 export const COLUMN_LABELS: Record<string, string> = {
   triage: "Triage",

@@ -1,9 +1,7 @@
 "use client";
 /** The status filter: which columns the board shows (none ticked = all), kept in the URL as `status=a,b`. */
 import { useEffect, useRef, useState } from "react";
-import { columnLabel, COLUMN_ORDER, type Status } from "@/lib/board-types";
-
-export const FILTERABLE_STATUSES: Status[] = COLUMN_ORDER.filter((s) => s !== "archived");
+import { columnLabel, FILTERABLE_STATUSES, type Status } from "@/lib/board-types";
 
 export function StatusFilter({ value, onChange }: { value: readonly Status[]; onChange(v: Status[]): void }) {
   const [open, setOpen] = useState(false);
